@@ -1,0 +1,73 @@
+# `make run` sets up what is missing and starts the assistant; `make test` sets up and runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+RASA        := $(VENV)/bin/rasa
+SPACY_MODEL := build/spacy/kvisa_en
+MODEL       := models/kvisa.tar.gz
+STAMP       := $(VENV)/.installed-lock
+
+# Tracker store: an SQLite file by default. For PostgreSQL set TRACKER_DIALECT=postgresql and the rest.
+export TRACKER_DIALECT  ?= sqlite
+export TRACKER_HOST     ?=
+export TRACKER_PORT     ?=
+export TRACKER_DB       ?= var/tracker.db
+export TRACKER_USER     ?=
+export TRACKER_PASSWORD ?=
+export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
+
+NLU_DATA   := $(wildcard data/*.yml data/nlu/*.yml)
+DOMAIN     := $(wildcard domain/*.yml)
+KVISA_DATA := $(wildcard kvisa/data/*.yml)
+
+.PHONY: help setup run test unit validate rasa-test e2e bench clean
+
+help:
+	@echo "make run    - set up what is missing, then start the assistant (REST + socket.io on :5005, actions on :5055)"
+	@echo "make test   - set up what is missing, then run every test"
+	@echo "make bench  - measure start-up, latency and throughput"
+
+$(STAMP): requirements.lock scripts/setup-venv.sh
+	scripts/setup-venv.sh
+	touch $@
+
+$(SPACY_MODEL)/meta.json: $(STAMP) $(KVISA_DATA) kvisa/spacy_pipeline.py kvisa/parsing.py
+	$(PY) -m kvisa.spacy_pipeline $(SPACY_MODEL)
+
+# Make decides staleness, so Rasa is told to train (its own cache would miss a rebuilt spaCy pipeline).
+$(MODEL): $(SPACY_MODEL)/meta.json config.yml $(DOMAIN) $(NLU_DATA)
+	$(RASA) train --force --fixed-model-name kvisa --out models --domain domain --data data
+
+setup: $(STAMP) $(SPACY_MODEL)/meta.json $(MODEL)
+
+run: setup
+	scripts/run.sh
+
+unit: $(SPACY_MODEL)/meta.json
+	$(PY) -m pytest -q tests/unit tests/actions tests/storage
+
+validate: $(STAMP)
+	$(RASA) data validate --fail-on-warnings --domain domain --data data
+
+rasa-test: $(MODEL)
+	scripts/rasa-test.sh
+
+e2e: setup
+	$(PY) -m pytest -q tests/e2e
+
+test: setup
+	$(MAKE) --no-print-directory validate
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory rasa-test
+	$(MAKE) --no-print-directory e2e
+
+bench: setup
+	$(PY) bench/rest_throughput.py
+
+clean:
+	rm -rf build models/*.tar.gz var results test-output

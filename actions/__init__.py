@@ -1,0 +1,1 @@
+"""Rasa SDK actions. Thin: they collect and explain; every decision is asked of the kvisa package."""

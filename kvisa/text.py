@@ -1,0 +1,36 @@
+"""Text normalisation shared by the parsers and the spaCy pipeline builder."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-"})
+
+
+def strip_accents(text: str) -> str:
+    """'Zürich' -> 'Zurich'; leaves CJK characters alone."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, no dots, one space between words: the form every matcher compares."""
+    text = strip_accents(unicodedata.normalize("NFKC", text)).translate(_QUOTES).lower()
+    text = text.replace(".", "")
+    text = re.sub(r"[,;:!?()\[\]{}\"/\\|]", " ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def contains_phrase(haystack: str, phrase: str) -> bool:
+    """Whole-word containment on normalised text (CJK phrases match anywhere: no spaces in CJK)."""
+    if not phrase:
+        return False
+    if any(ord(ch) > 0x2E80 for ch in phrase):
+        return phrase in haystack
+    return re.search(r"(?<![\w'])" + re.escape(phrase) + r"(?![\w])", haystack) is not None
+
+
+def clip(text: str, limit: int = 300) -> str:
+    """Bound the work done on a message: parsers only look at its first `limit` characters."""
+    return text[:limit]

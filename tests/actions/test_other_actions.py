@@ -1,0 +1,98 @@
+"""Verdict, Z-visa advice, why-questions and reset: events and messages from trackers built here."""
+import pytest
+
+from actions.conversation import ActionExplainWhy, ActionResetEligibility
+from actions.verdict import ActionAssessEligibility
+from actions.zvisa import ActionZVisaAdvice, ValidatePurposeForm
+from tests.actions.conftest import make_tracker, responses, run_action, slot_sets
+
+
+def verdict_for(**slots):
+    events, messages = run_action(ActionAssessEligibility(), make_tracker(slots=slots, active_loop=None))
+    text = messages[0]["text"]
+    payload = next(m["custom"] for m in messages if m.get("custom"))
+    return text, payload, messages
+
+
+def test_likely_eligible_verdict_text_and_payload():
+    text, payload, messages = verdict_for(age="29", degree="doctorate", field="Physics",
+                                          institution="ETH Zurich")
+    assert text.startswith("Likely eligible")
+    assert payload["verdict"] == "likely_eligible"
+    assert {c["criterion"]: c["result"] for c in payload["criteria"]} == {
+        "age": "met", "degree": "met", "field": "met", "institution": "met"}
+    assert "reported, not official" in text  # the age line never claims to be official
+    assert "embassy" in text.lower() and "Next steps" in text
+    assert responses(messages) == ["utter_after_verdict"]
+
+
+def test_not_eligible_verdict_says_why():
+    text, payload, _ = verdict_for(age="29", degree="below_bachelor", field="Physics", institution="MIT")
+    assert payload["verdict"] == "not_eligible"
+    assert "bachelor" in text
+
+
+def test_over_45_is_uncertain_never_not_eligible():
+    _, payload, _ = verdict_for(age="50", degree="master", field="Chemistry", institution="MIT")
+    assert payload["verdict"] == "uncertain"
+
+
+def test_incomplete_when_skipped():
+    _, payload, _ = verdict_for(age="skipped", degree="master", field="Chemistry", institution="MIT")
+    assert payload["verdict"] == "incomplete" and payload["missing"] == ["age"]
+
+
+def test_z_visa_advice_for_a_job_names_the_work_permit():
+    events, messages = run_action(ActionZVisaAdvice(), make_tracker(slots={"purpose": "job"}, active_loop=None))
+    assert "work permit" in messages[0]["text"] and "Z visa" in messages[0]["text"]
+    assert "Source:" in messages[0]["text"]
+    assert slot_sets(events) == {"purpose": None}
+
+
+def test_z_visa_advice_for_research_points_to_k():
+    _, messages = run_action(ActionZVisaAdvice(), make_tracker(slots={"purpose": "research"}, active_loop=None))
+    assert "K visa" in messages[0]["text"]
+
+
+def test_z_visa_advice_without_purpose_gives_the_general_answer():
+    _, messages = run_action(ActionZVisaAdvice(), make_tracker(slots={"purpose": None}, active_loop=None))
+    assert responses(messages) == ["utter_z_visa_general"]
+
+
+@pytest.mark.parametrize("answer,purpose", [("job", "job"), ("I got an offer from a company in Shenzhen", "job"),
+                                            ("start a company", "business")])
+def test_purpose_form_reads_free_text(answer, purpose):
+    tracker = make_tracker(slots={"requested_slot": "purpose"}, text=answer, slot_events={"purpose": answer},
+                           active_loop="purpose_form")
+    events, _ = run_action(ValidatePurposeForm(), tracker)
+    assert slot_sets(events)["purpose"] == purpose
+
+
+def test_purpose_form_reasks_nonsense():
+    tracker = make_tracker(slots={"requested_slot": "purpose"}, text="blue", slot_events={"purpose": "blue"},
+                           active_loop="purpose_form")
+    events, messages = run_action(ValidatePurposeForm(), tracker)
+    assert slot_sets(events)["purpose"] is None and responses(messages) == ["utter_invalid_purpose"]
+
+
+@pytest.mark.parametrize("requested,response", [("age", "utter_why_age"), ("institution", "utter_why_institution"),
+                                                (None, "utter_why_general")])
+def test_why_explains_the_current_question(requested, response, domain):
+    _, messages = run_action(ActionExplainWhy(), make_tracker(slots={"requested_slot": requested}))
+    assert responses(messages) == [response]
+    assert response in domain["responses"]
+
+
+def test_reset_clears_the_answers():
+    events, _ = run_action(ActionResetEligibility(), make_tracker(slots={"age": "29", "degree": "master"}))
+    assert slot_sets(events) == {"age": None, "degree": None, "field": None, "institution": None,
+                                 "failed_attempts": None}
+
+
+def test_every_response_the_actions_use_exists(domain):
+    used = ["utter_invalid_age_no_number", "utter_invalid_age_out_of_range", "utter_invalid_age_ambiguous",
+            "utter_note_age_uncertain", "utter_invalid_degree", "utter_invalid_field", "utter_note_field_borderline",
+            "utter_invalid_institution", "utter_note_institution_unlisted", "utter_note_understood_as",
+            "utter_invalid_purpose", "utter_offer_skip", "utter_after_verdict", "utter_after_z_advice",
+            "utter_z_visa_general", "utter_reset", "utter_why_purpose", "utter_why_degree", "utter_why_field"]
+    assert [r for r in used if r not in domain["responses"]] == []

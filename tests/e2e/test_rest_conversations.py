@@ -1,0 +1,177 @@
+"""End to end: starts the real action server and Rasa server (scripts/run.sh) and converses over REST.
+
+Uses its own ports and a fresh SQLite tracker store, so a running `make run` is not disturbed.
+"""
+import json
+import os
+import signal
+import subprocess
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_PORT = int(os.environ.get("E2E_RASA_PORT", "15005"))
+ACTION_PORT = int(os.environ.get("E2E_ACTION_PORT", "15055"))
+BASE = f"http://127.0.0.1:{RASA_PORT}"
+TOKEN = uuid.uuid4().hex
+START_TIMEOUT = 300  # seconds; loading TensorFlow models takes about a minute on two cores
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    work = tmp_path_factory.mktemp("e2e")
+    db = work / "tracker.db"
+    log = open(work / "servers.log", "w")
+    env = dict(os.environ, RASA_PORT=str(RASA_PORT), ACTION_PORT=str(ACTION_PORT), RASA_API_TOKEN=TOKEN,
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTION_PORT}/webhook", TRACKER_DIALECT="sqlite",
+               TRACKER_HOST="", TRACKER_PORT="", TRACKER_DB=str(db), TRACKER_USER="", TRACKER_PASSWORD="")
+    process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.time() + START_TIMEOUT
+    ready = False
+    while time.time() < deadline and process.poll() is None:
+        try:
+            ready = (requests.get(BASE, timeout=2).ok
+                     and requests.get(f"http://127.0.0.1:{ACTION_PORT}/health", timeout=2).ok)
+        except requests.RequestException:
+            ready = False
+        if ready:
+            break
+        time.sleep(2)
+    if not ready:
+        os.killpg(process.pid, signal.SIGTERM)
+        log.close()
+        pytest.fail("servers did not start:\n" + (work / "servers.log").read_text()[-3000:])
+    yield {"db": db, "log": work / "servers.log"}
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    log.close()
+
+
+class Chat:
+    def __init__(self):
+        self.sender = f"e2e-{uuid.uuid4().hex}"
+
+    def say(self, text):
+        reply = requests.post(f"{BASE}/webhooks/rest/webhook", json={"sender": self.sender, "message": text},
+                              timeout=60)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    def tracker(self):
+        reply = requests.get(f"{BASE}/conversations/{self.sender}/tracker", params={"token": TOKEN}, timeout=30)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+
+def texts(messages):
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def verdict(messages):
+    return next((m["custom"] for m in messages if isinstance(m.get("custom"), dict)
+                 and m["custom"].get("type") == "kvisa_verdict"), None)
+
+
+def test_details_in_one_message_give_a_verdict_with_a_card(servers):
+    chat = Chat()
+    messages = chat.say("Hi! I'm 29 with a PhD in physics from ETH Zurich. Am I eligible for the K visa?")
+    card = verdict(messages)
+    assert card is not None, texts(messages)
+    assert card["verdict"] == "likely_eligible"
+    assert {c["criterion"]: c["result"] for c in card["criteria"]} == {
+        "age": "met", "degree": "met", "field": "met", "institution": "met"}
+    assert "Likely eligible" in texts(messages)
+    assert any(m.get("buttons") for m in messages)
+
+    corrected = chat.say("sorry, I'm actually 52")
+    card = verdict(corrected)
+    assert card is not None, texts(corrected)
+    assert card["verdict"] == "uncertain"
+    assert "45" in texts(corrected)
+
+
+def test_step_by_step_with_bad_answers_and_an_faq_in_the_middle(servers):
+    chat = Chat()
+    first = chat.say("am I eligible?")
+    assert "How old are you" in texts(first)
+    bad = chat.say("150")
+    assert "doesn't look like an age" in texts(bad) and "How old are you" in texts(bad)
+    faq = chat.say("what is the age limit?")
+    assert "45" in texts(faq) and "How old are you" in texts(faq)
+    assert "degree" in texts(chat.say("thirty")).lower()
+    assert "study" in texts(chat.say("MSc")).lower()
+    assert "university" in texts(chat.say("chemistry")).lower()
+    final = chat.say("university of toronto")
+    card = verdict(final)
+    assert card is not None and card["verdict"] == "likely_eligible", texts(final)
+    slots = chat.tracker()["slots"]
+    assert slots["age"] == "30" and slots["degree"] == "master"
+
+
+def test_not_eligible_for_a_non_stem_field(servers):
+    chat = Chat()
+    card = verdict(chat.say("I'm 27, I have a bachelor's in history from Harvard University, can I apply?"))
+    assert card is not None and card["verdict"] == "not_eligible"
+    assert next(c for c in card["criteria"] if c["criterion"] == "field")["result"] == "not_met"
+
+
+def test_stop_in_the_middle_keeps_the_answers(servers):
+    chat = Chat()
+    chat.say("check my eligibility")
+    chat.say("31")
+    stopped = chat.say("stop")
+    assert "stopped" in texts(stopped).lower()
+    assert chat.tracker()["slots"]["age"] == "31"
+    assert chat.tracker()["active_loop"] in ({}, None) or not chat.tracker()["active_loop"].get("name")
+
+
+def test_z_visa_for_a_job_offer(servers):
+    chat = Chat()
+    asked = chat.say("do I need a Z visa?")
+    assert any(b["payload"].startswith("/inform") for m in asked for b in m.get("buttons", [])), asked
+    advice = chat.say('/inform{"purpose": "job"}')
+    assert "work permit" in texts(advice) and "Z visa" in texts(advice)
+
+
+def test_faq_answers_cite_their_source(servers):
+    chat = Chat()
+    answer = texts(chat.say("do I need an invitation letter or an employer to apply?"))
+    assert "Source:" in answer
+    assert "employer" in answer.lower()
+
+
+def test_out_of_scope_is_redirected(servers):
+    chat = Chat()
+    answer = texts(chat.say("how do I apply for a US K-1 fiance visa?"))
+    assert "K-1" in answer
+
+
+def test_empty_huge_and_malformed_messages_do_not_break_the_conversation(servers):
+    chat = Chat()
+    chat.say("am I eligible?")
+    assert chat.say("") is not None
+    huge = chat.say("a" * 100_000)
+    assert huge, "a 100 KB message gets an answer"
+    malformed = requests.post(f"{BASE}/webhooks/rest/webhook", data=b"{not json",
+                              headers={"Content-Type": "application/json"}, timeout=30)
+    assert 400 <= malformed.status_code < 500
+    assert requests.get(BASE, timeout=5).ok  # the server is still up
+    after = chat.say("29")
+    assert "degree" in texts(after).lower()  # the conversation went on where it was
+
+
+def test_conversations_are_stored_in_the_sql_tracker_store(servers):
+    chat = Chat()
+    chat.say("hello")
+    with sqlite3.connect(servers["db"]) as connection:
+        rows = connection.execute("select type_name, data from events where sender_id = ?", (chat.sender,)).fetchall()
+    assert any(kind == "user" and json.loads(data)["text"] == "hello" for kind, data in rows)

@@ -1,0 +1,108 @@
+"""Parsers for age, degree, field, institution and purpose: table-driven, plus hypothesis for odd input."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kvisa import match_institution, parse_age, parse_degree, parse_field, parse_purpose
+
+
+@pytest.mark.parametrize("text,age", [
+    ("29", 29), ("I'm 29", 29), ("i am 31 years old", 31), ("sorry, I'm 31 actually", 31), ("29yo", 29),
+    ("twenty-nine", 29), ("Twenty nine", 29), ("forty", 40), ("age: 33", 33), ("aged 45", 45),
+    ("I'm 29 with a PhD in physics from ETH Zurich", 29), ("graduated in 2019, I am 27", 27), ("29.5", 29),
+    ("I’m 30", 30), ("thirty-one years old", 31),
+])
+def test_ages(text, age):
+    assert parse_age(text).value == age
+
+
+@pytest.mark.parametrize("text,problem", [
+    ("banana", "no_number"), ("", "no_number"), ("150", "out_of_range"), ("-5", "out_of_range"),
+    ("3", "out_of_range"), ("I have 2 kids and 3 cats", "ambiguous"),
+])
+def test_bad_ages(text, problem):
+    result = parse_age(text)
+    assert result.value is None and result.problem == problem
+
+
+@pytest.mark.parametrize("text,level", [
+    ("PhD", "doctorate"), ("Ph.D.", "doctorate"), ("DPhil", "doctorate"), ("a doctorate", "doctorate"),
+    ("MSc", "master"), ("M.Sc.", "master"), ("MPhil", "master"), ("master's degree", "master"),
+    ("master’s", "master"), ("MEng", "master"), ("MBA", "master"),
+    ("BSc", "bachelor"), ("B.Tech", "bachelor"), ("BEng", "bachelor"), ("bachelor's", "bachelor"),
+    ("undergraduate degree", "bachelor"),
+    ("high school diploma", "below_bachelor"), ("associate degree", "below_bachelor"),
+    ("a bachelor's and a master's", "master"), ("below_bachelor", "below_bachelor"), ("doctorate", "doctorate"),
+])
+def test_degrees(text, level):
+    assert parse_degree(text).level == level
+
+
+def test_unknown_degree():
+    assert parse_degree("a certificate of attendance in origami").problem == "unknown"
+
+
+@pytest.mark.parametrize("text,status", [
+    ("physics", "stem"), ("Computer Science", "stem"), ("mechanical engineering", "stem"),
+    ("I studied applied mathematics", "stem"), ("software engineering", "stem"), ("chemistry", "stem"),
+    ("data science", "stem"), ("biology", "stem"), ("statistics", "stem"), ("civil engineering", "stem"),
+    ("phisics", "stem"), ("computer sciense", "stem"),
+    ("medicine", "borderline"), ("economics", "borderline"), ("architecture", "borderline"),
+    ("history", "not_stem"), ("business administration", "not_stem"), ("law", "not_stem"),
+    ("English literature", "not_stem"), ("marketing", "not_stem"),
+])
+def test_fields(text, status):
+    assert parse_field(text).status == status
+
+
+def test_field_code_is_isced():
+    result = parse_field("physics")
+    assert result.code.startswith("05")
+
+
+@pytest.mark.parametrize("text,name_part", [
+    ("MIT", "Massachusetts Institute of Technology"), ("ETH Zurich", "ETH"), ("ETH Zürich", "ETH"),
+    ("I studied at Tsinghua", "Tsinghua"), ("清华大学", "Tsinghua"), ("Standford", "Stanford"),
+    ("university of toronto", "Toronto"), ("Peking University", "Peking"), ("the University of Oxford", "Oxford"),
+])
+def test_listed_institutions(text, name_part):
+    result = match_institution(text)
+    assert result.listed, result
+    assert name_part.lower() in result.name.lower()
+
+
+def test_unlisted_but_plausible_institution():
+    result = match_institution("Springfield Institute of Applied Science")
+    assert not result.listed and result.name == "Springfield Institute of Applied Science"
+
+
+@pytest.mark.parametrize("text", ["asdfgh", "I don't know", "what's the weather", ""])
+def test_not_an_institution(text):
+    assert match_institution(text).problem == "not_an_institution"
+
+
+@pytest.mark.parametrize("text,purpose", [
+    ("I got a job offer from a company in Shanghai", "job"), ("my own research", "research"),
+    ("start a company", "business"), ("attend conferences", "exchange"), ("study a master's programme", "study"),
+    ("research, but a university will hire me on a contract", "job"),
+])
+def test_purposes(text, purpose):
+    assert parse_purpose(text).purpose == purpose
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_parsers_never_crash_on_any_text(text):
+    parse_age(text)
+    parse_degree(text)
+    parse_field(text)
+    match_institution(text)
+    parse_purpose(text)
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.text(min_size=1, max_size=5))
+def test_huge_input_is_bounded(chunk):
+    text = (chunk * (100_000 // len(chunk) + 1))[:100_000]
+    for parse in (parse_age, parse_degree, parse_field, match_institution, parse_purpose):
+        parse(text)  # completes: parsers look at a bounded prefix

@@ -1,0 +1,44 @@
+"""The project's spaCy pipeline: built from kvisa/data, loaded from disk like Rasa's SpacyNLP does."""
+import spacy
+import pytest
+
+from kvisa.spacy_pipeline import build
+
+
+@pytest.fixture(scope="module")
+def nlp(tmp_path_factory):
+    target = tmp_path_factory.mktemp("spacy") / "kvisa_en"
+    build(target)
+    return spacy.load(target)
+
+
+def ents(nlp, text):
+    return {e.label_: e.text for e in nlp(text).ents}
+
+
+def test_several_details_in_one_message(nlp):
+    found = ents(nlp, "I'm 29 with a PhD in physics from ETH Zurich")
+    assert found == {"age": "I'm 29", "degree": "PhD", "field": "physics", "institution": "ETH Zurich"}
+
+
+@pytest.mark.parametrize("text,label,value", [
+    ("sorry, I'm 31", "age", "I'm 31"), ("I am twenty-nine years old", "age", "twenty-nine years old"),
+    ("28yo", "age", "28yo"), ("aged 40", "age", "aged 40"),
+    ("I hold a Ph.D. in chemistry", "degree", "Ph.D."), ("an M.Sc from Imperial College London", "degree", "M.Sc"),
+    ("B.Tech from IIT Bombay", "institution", "IIT Bombay"), ("I work in IT", "field", "IT"),
+    ("i studied at tsinghua", "institution", "tsinghua"), ("my master’s degree", "degree", "master’s degree"),
+    ("I have a job offer from a company in Shanghai", "purpose", "job offer"),
+])
+def test_entities(nlp, text, label, value):
+    assert ents(nlp, text).get(label) == value
+
+
+def test_everyday_words_are_not_fields(nlp):
+    assert "field" not in ents(nlp, "is it hard to get it?")
+
+
+def test_build_is_reproducible(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    build(a)
+    build(b)
+    assert (a / "entity_ruler" / "patterns.jsonl").read_bytes() == (b / "entity_ruler" / "patterns.jsonl").read_bytes()
