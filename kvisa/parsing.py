@@ -259,6 +259,32 @@ def _institution_index() -> PhraseIndex:
     return PhraseIndex(pairs)
 
 
+# A listed name followed by one of these is the start of a longer, other name:
+# "Zhejiang University of Technology" is not "Zhejiang University".
+_NAME_CONTINUES = re.compile(r"^ (?:of|university|institute|college|school|academy|polytechnic)\b")
+
+
+def _longest_whole_name(index: PhraseIndex, text: str):
+    normalised = normalise(text)
+    found = [m for m in index.find_all(text)
+             if not _NAME_CONTINUES.match(normalised[m.start + len(m.phrase):])]
+    return max(found, key=lambda m: (len(m.phrase), -m.start)) if found else None
+
+
+_GENERIC_WORDS = {"university", "of", "the", "institute", "technology", "college", "school", "national", "state",
+                  "science", "sciences", "and", "research", "academy", "polytechnic", "technical", "normal", "uni"}
+
+
+def _distinctive_words_present(candidate: str, query: str) -> bool:
+    """A typo match must keep the words that tell institutions apart: 'Standford' is Stanford, but
+    'Zhejiang University of Technology' is not 'Beijing University of Technology'."""
+    words = query.split()
+    for word in candidate.split():
+        if word not in _GENERIC_WORDS and max((fuzz.ratio(word, w) for w in words), default=0) < 80:
+            return False
+    return True
+
+
 def _listed(entry: dict, matched: str, fuzzy: bool = False) -> InstitutionResult:
     return InstitutionResult(entry["name"], True, entry.get("country"), entry.get("kind"), matched, fuzzy)
 
@@ -268,15 +294,15 @@ def match_institution(text: str) -> InstitutionResult:
         return InstitutionResult(None, problem="not_an_institution")
     text = clip(str(text))
     index = _institution_index()
-    best = index.longest(text)
+    best = _longest_whole_name(index, text)
     if best:
         return _listed(best.value, best.phrase)
     stripped = _FILLER.sub("", text.strip()).strip(" .!")
     query = normalise(stripped)
     if len(query) >= 5:
-        hit = process.extractOne(query, index.phrases(), scorer=fuzz.ratio, score_cutoff=90)
-        if hit:
-            return _listed(index.get(hit[0]), hit[0], fuzzy=True)
+        for phrase, _score, _ in process.extract(query, index.phrases(), scorer=fuzz.ratio, score_cutoff=88, limit=5):
+            if _distinctive_words_present(phrase, query):
+                return _listed(index.get(phrase), phrase, fuzzy=True)
     if _INSTITUTION_WORDS.search(stripped) and 3 <= len(stripped) <= 120:
         return InstitutionResult(stripped, listed=False)
     return InstitutionResult(None, problem="not_an_institution")
