@@ -6,16 +6,12 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 RASA        := $(VENV)/bin/rasa
 SPACY_MODEL := build/spacy/kvisa_en
+LOOKUPS     := build/nlu/lookups.yml
 MODEL       := models/kvisa.tar.gz
 STAMP       := $(VENV)/.installed-lock
 
-# Tracker store: an SQLite file by default. For PostgreSQL set TRACKER_DIALECT=postgresql and the rest.
-export TRACKER_DIALECT  ?= sqlite
-export TRACKER_HOST     ?=
-export TRACKER_PORT     ?=
-export TRACKER_DB       ?= var/tracker.db
-export TRACKER_USER     ?=
-export TRACKER_PASSWORD ?=
+# Tracker store: an SQLite file by default; for PostgreSQL set TRACKER_URL=postgresql://user:pw@host:5432/db
+export TRACKER_URL ?= sqlite:///var/tracker.db
 export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -39,9 +35,12 @@ $(STAMP): requirements.lock scripts/setup-venv.sh
 $(SPACY_MODEL)/meta.json: $(STAMP) $(KVISA_DATA) kvisa/spacy_pipeline.py kvisa/parsing.py
 	$(PY) -m kvisa.spacy_pipeline $(SPACY_MODEL)
 
+$(LOOKUPS): $(STAMP) $(KVISA_DATA) kvisa/lookup_tables.py
+	$(PY) -m kvisa.lookup_tables $(LOOKUPS)
+
 # Make decides staleness, so Rasa is told to train (its own cache would miss a rebuilt spaCy pipeline).
-$(MODEL): $(SPACY_MODEL)/meta.json config.yml $(DOMAIN) $(NLU_DATA)
-	$(RASA) train --force --fixed-model-name kvisa --out models --domain domain --data data
+$(MODEL): $(SPACY_MODEL)/meta.json $(LOOKUPS) config.yml $(DOMAIN) $(NLU_DATA)
+	$(RASA) train --force --fixed-model-name kvisa --out models --domain domain --data data $(dir $(LOOKUPS))
 
 setup: $(STAMP) $(SPACY_MODEL)/meta.json $(MODEL)
 

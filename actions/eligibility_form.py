@@ -15,11 +15,9 @@ FAILURES_BEFORE_OFFER = 2  # after this many unusable answers in a row, offer to
 FAILED_ATTEMPTS = "failed_attempts"
 
 
-class FailureCountingValidator(FormValidationAction):
-    """Base for form validators: counts repeated failures of the question being asked, then offers a way out."""
-
-    def name(self) -> Text:  # pragma: no cover - overridden
-        raise NotImplementedError
+class FailureCountingValidator:
+    """Mixin for form validators: counts repeated failures of the question being asked, then offers a way out.
+    (Not an Action itself, so the action server does not register it.)"""
 
     def _reject(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, response: str,
                 **values: Any) -> Dict[Text, Any]:
@@ -58,10 +56,10 @@ class FailureCountingValidator(FormValidationAction):
             return self._accept(slot, accepted, tracker)
         if self._is_side_remark(slot, value, tracker):
             return {slot: None}
-        return self._reject(slot, dispatcher, tracker, response, text=echo(value), **values)
+        return self._reject(slot, dispatcher, tracker, response, answer=echo(value), **values)
 
 
-class ValidateEligibilityForm(FailureCountingValidator):
+class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
     def name(self) -> Text:
         return "validate_eligibility_form"
 
@@ -76,7 +74,7 @@ class ValidateEligibilityForm(FailureCountingValidator):
             number = parsed.raw_number
             shown = int(number) if number is not None and float(number).is_integer() else number
             return self._reject("age", dispatcher, tracker, f"utter_invalid_age_{parsed.problem}",
-                                text=echo(value), number=shown)
+                                answer=echo(value), number=shown)
         verdict = kvisa.assess(age=str(parsed.value)).criterion("age")
         if verdict.result == kvisa.Result.UNCERTAIN:
             dispatcher.utter_message(response="utter_note_age_uncertain", reason=verdict.reason)
@@ -96,7 +94,7 @@ class ValidateEligibilityForm(FailureCountingValidator):
             if parsed.name is None:
                 return None
             if parsed.fuzzy:
-                dispatcher.utter_message(response="utter_note_understood_as", text=echo(text), name=parsed.name)
+                dispatcher.utter_message(response="utter_note_understood_as", answer=echo(text), name=parsed.name)
             if parsed.status == "borderline":
                 dispatcher.utter_message(response="utter_note_field_borderline", name=parsed.name)
             return parsed.name
@@ -110,7 +108,7 @@ class ValidateEligibilityForm(FailureCountingValidator):
             if parsed.name is None:
                 return None
             if parsed.fuzzy:
-                dispatcher.utter_message(response="utter_note_understood_as", text=echo(text), name=parsed.name)
+                dispatcher.utter_message(response="utter_note_understood_as", answer=echo(text), name=parsed.name)
             if not parsed.listed:
                 dispatcher.utter_message(response="utter_note_institution_unlisted", name=echo(parsed.name))
             return parsed.name

@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 import kvisa
@@ -15,7 +16,7 @@ from actions.eligibility_form import FailureCountingValidator
 CERTAINTY_NOTES = {"official": "official rules", "reported": "reported, not official"}
 
 
-class ValidatePurposeForm(FailureCountingValidator):
+class ValidatePurposeForm(FailureCountingValidator, FormValidationAction):
     def name(self) -> Text:
         return "validate_purpose_form"
 

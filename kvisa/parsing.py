@@ -28,7 +28,7 @@ _TENS["fourty"] = 40  # a common misspelling
 _AGE_CUES = re.compile(
     r"(?:\bage[d]?\s*(?:is|of)?\s*[:=]?\s*(?P<a>-?\d+(?:\.\d+)?))"
     r"|(?:(?P<b>-?\d+(?:\.\d+)?)\s*(?:years?|yrs?|yo|y/o|y\.o\.?|year-old|years-old|-year-old)\b)"
-    r"|(?:\bi\s*(?:'m|am|m)\s+(?:now\s+|only\s+|just\s+)?(?P<c>-?\d+(?:\.\d+)?)\b(?!\s*(?:%|cm|kg|k\b|usd|rmb|\$)))",
+    r"|(?:\bi\s*(?:'m|am|m)\s+(?:(?:now|only|just|actually|really|currently|already)\s+)?(?P<c>-?\d+(?:\.\d+)?)\b(?!\s*(?:%|cm|kg|k\b|usd|rmb|\$)))",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\d)")

@@ -60,6 +60,7 @@ def _age_patterns() -> list[dict]:
     worded = [{"LOWER": {"IN": sorted(NUMBER_WORDS)}}, {"ORTH": "-", "OP": "?"}, {"LOWER": {"IN": sorted(NUMBER_WORDS)}, "OP": "?"}]
     unit = {"LOWER": {"IN": AGE_UNITS}}
     i_am = [{"LOWER": {"IN": ["i", "im", "i'm", "i’m"]}}, {"LOWER": {"IN": ["'m", "’m", "am", "m"]}, "OP": "?"}]
+    adverb = {"LOWER": {"IN": ["now", "only", "just", "actually", "really", "currently", "already"]}, "OP": "?"}
     aged = [{"LOWER": {"IN": ["age", "aged"]}}, {"LOWER": {"IN": ["is", ":", "=", "of"]}, "OP": "?"}]
     shapes = [
         [number, unit, {"LOWER": "old", "OP": "?"}],
@@ -67,8 +68,8 @@ def _age_patterns() -> list[dict]:
         [{"LOWER": {"REGEX": r"^\d{1,3}(yo|y/o|yrs?|y\.o\.?)$"}}],
         [*aged, number],
         [*aged, *worded],
-        [*i_am, {"LIKE_NUM": True, "LOWER": {"REGEX": r"^\d{1,3}$"}}],
-        [*i_am, {"LOWER": {"IN": ["now", "only", "just"]}, "OP": "?"}, *worded],
+        [*i_am, adverb, {"LIKE_NUM": True, "LOWER": {"REGEX": r"^\d{1,3}$"}}],
+        [*i_am, adverb, *worded],
     ]
     return [{"label": "age", "pattern": shape} for shape in shapes]
 

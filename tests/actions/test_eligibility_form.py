@@ -130,4 +130,4 @@ def test_correction_while_another_question_is_asked_is_not_an_error():
 def test_huge_answer_is_rejected_cleanly():
     slots, messages = validate("institution", institution="x" * 100_000)
     assert slots["institution"] is None
-    assert len(messages[0]["text"]) <= 60
+    assert len(messages[0]["answer"]) <= 60

@@ -28,8 +28,7 @@ def servers(tmp_path_factory):
     db = work / "tracker.db"
     log = open(work / "servers.log", "w")
     env = dict(os.environ, RASA_PORT=str(RASA_PORT), ACTION_PORT=str(ACTION_PORT), RASA_API_TOKEN=TOKEN,
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTION_PORT}/webhook", TRACKER_DIALECT="sqlite",
-               TRACKER_HOST="", TRACKER_PORT="", TRACKER_DB=str(db), TRACKER_USER="", TRACKER_PASSWORD="")
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTION_PORT}/webhook", TRACKER_URL=f"sqlite:///{db}")
     process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.time() + START_TIMEOUT
@@ -44,7 +43,8 @@ def servers(tmp_path_factory):
             break
         time.sleep(2)
     if not ready:
-        os.killpg(process.pid, signal.SIGTERM)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
         log.close()
         pytest.fail("servers did not start:\n" + (work / "servers.log").read_text()[-3000:])
     yield {"db": db, "log": work / "servers.log"}
