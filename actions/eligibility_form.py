@@ -1,7 +1,7 @@
 """Validates the eligibility form: each answer is read by kvisa, a bad one gets a precise re-ask."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -62,6 +62,15 @@ class FailureCountingValidator:
 class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
     def name(self) -> Text:
         return "validate_eligibility_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        """Once an official condition is clearly not met (degree below bachelor's, a non-STEM field), the
+        remaining questions cannot change the outcome: stop asking and give the verdict."""
+        answers = {name: tracker.get_slot(name) for name in kvisa.CRITERIA}
+        if kvisa.assess(**answers).outcome is kvisa.Outcome.NOT_ELIGIBLE:
+            return [name for name in domain_slots if answers.get(name) is not None]
+        return domain_slots
 
     def validate_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                      domain: DomainDict) -> Dict[Text, Any]:

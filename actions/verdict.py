@@ -27,8 +27,10 @@ CERTAINTY_NOTES = {"official": "official rule", "reported": "reported, not offic
 def render(verdict: kvisa.Verdict) -> str:
     lines = [HEADLINES[verdict.outcome], ""]
     for c in verdict.criteria:
-        lines.append(f"{RESULT_MARKS[c.result]} {c.criterion.capitalize()}: {c.reason} "
-                     f"({CERTAINTY_NOTES.get(c.certainty, c.certainty)})")
+        note = CERTAINTY_NOTES.get(c.certainty, c.certainty)
+        if c.reason_code is kvisa.Reason.INSTITUTION_LISTED:
+            note = "official requirement, our own list"
+        lines.append(f"{RESULT_MARKS[c.result]} {c.criterion.capitalize()}: {c.reason} ({note})")
     lines += ["", "Keep in mind:"] + [f"• {caveat}" for caveat in verdict.caveats]
     if verdict.outcome is not kvisa.Outcome.NOT_ELIGIBLE:
         lines += ["", "Next steps:"] + [f"• {step}" for step in verdict.next_steps]

@@ -41,7 +41,7 @@ class ActionZVisaAdvice(Action):
             return [SlotSet("purpose", None)]
         route = "Z visa with a work permit" if found.needs_work_permit else f"{found.visa} visa"
         dispatcher.utter_message(
-            text=f"For {found.label.lower()}: the usual route is the {route}.\n\n{found.text}\n\n"
+            text=f"Your plan: {found.label}. The usual route: the {route}.\n\n{found.text}\n\n"
                  f"Source: {found.source} ({CERTAINTY_NOTES.get(found.certainty, found.certainty)}).")
         dispatcher.utter_message(response="utter_after_z_advice")
         # Forget the purpose: the next "do I need a Z visa?" may be about another plan.

@@ -131,3 +131,17 @@ def test_huge_answer_is_rejected_cleanly():
     slots, messages = validate("institution", institution="x" * 100_000)
     assert slots["institution"] is None
     assert len(messages[0]["answer"]) <= 60
+
+
+def test_a_decisive_answer_ends_the_questions():
+    """Degree below bachelor's: field and institution cannot change the outcome, so the form stops asking."""
+    tracker = make_tracker(slots={"requested_slot": "degree", "age": "25"}, text="high school",
+                           slot_events={"degree": "high school"})
+    events, _ = run_action(FORM, tracker)
+    assert slot_sets(events)["requested_slot"] is None
+
+
+def test_an_open_outcome_keeps_asking():
+    tracker = make_tracker(slots={"requested_slot": "degree", "age": "25"}, text="PhD", slot_events={"degree": "PhD"})
+    events, _ = run_action(FORM, tracker)
+    assert "requested_slot" not in slot_sets(events)  # Rasa's form asks the next missing question itself
