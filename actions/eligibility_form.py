@@ -11,6 +11,12 @@ from rasa_sdk.types import DomainDict
 import kvisa
 from actions.common import echo, latest_entities, latest_text, requested_slot
 
+SUMMARY = {
+    "age": lambda value: f"age {value}",
+    "degree": lambda value: kvisa.level_label(value),
+    "field": lambda value: str(value),
+    "institution": lambda value: str(value),
+}
 FAILURES_BEFORE_OFFER = 2  # after this many unusable answers in a row, offer to skip or stop
 FAILED_ATTEMPTS = "failed_attempts"
 
@@ -62,6 +68,23 @@ class FailureCountingValidator:
 class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
     def name(self) -> Text:
         return "validate_eligibility_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        events = await super().run(dispatcher, tracker, domain)
+        self._acknowledge(events, dispatcher, tracker)
+        return events
+
+    @staticmethod
+    def _acknowledge(events, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """Several facts in one message: say what was understood before asking for the rest."""
+        accepted = {e["name"]: e["value"] for e in events
+                    if e.get("event") == "slot" and e.get("name") in kvisa.CRITERIA and e.get("value") is not None}
+        answers = {name: tracker.get_slot(name) for name in kvisa.CRITERIA}
+        answers.update(accepted)
+        still_missing = [name for name in kvisa.CRITERIA if answers.get(name) is None]
+        if len(accepted) >= 2 and still_missing:
+            shown = [SUMMARY[name](value) for name, value in accepted.items() if value != kvisa.SKIPPED]
+            dispatcher.utter_message(response="utter_noted", facts=", ".join(shown))
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> List[Text]:

@@ -27,7 +27,7 @@ _TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty se
 _TENS["fourty"] = 40  # a common misspelling
 _AGE_CUES = re.compile(
     r"(?:\bage[d]?\s*(?:is|of)?\s*[:=]?\s*(?P<a>-?\d+(?:\.\d+)?))"
-    r"|(?:(?P<b>-?\d+(?:\.\d+)?)\s*(?:years?|yrs?|yo|y/o|y\.o\.?|year-old|years-old|-year-old)\b)"
+    r"|(?:(?P<b>-?\d+(?:\.\d+)?)\s*(?:years?|yrs?|yo|y/o|y\.o\.?|year-old|years-old|-year-old|ans|años|anos|jahre|岁)(?:\b|$))"
     r"|(?:\bi\s*(?:'m|am|m)\s+(?:(?:now|only|just|actually|really|currently|already)\s+)?(?P<c>-?\d+(?:\.\d+)?)\b(?!\s*(?:%|cm|kg|k\b|usd|rmb|\$)))",
     re.IGNORECASE,
 )
@@ -259,9 +259,13 @@ def _institution_index() -> PhraseIndex:
     return PhraseIndex(pairs)
 
 
+# "univ of tokyo", "uni of melbourne", "inst. of technology"
+_SHORT_WORDS_LONG = {"univ": "University", "uni": "University", "inst": "Institute"}
+_SHORT_WORDS = re.compile(r"\b(?:univ|uni|inst)\b\.?(?=\s+of\b)", re.IGNORECASE)
+
 # A listed name followed by one of these is the start of a longer, other name:
 # "Zhejiang University of Technology" is not "Zhejiang University".
-_NAME_CONTINUES = re.compile(r"^ (?:of|university|institute|college|school|academy|polytechnic)\b")
+_NAME_CONTINUES = re.compile(r"^ (?:of|university|institute|college|school|academy|polytechnic|brookes)\b")
 
 
 def _longest_whole_name(index: PhraseIndex, text: str):
@@ -294,6 +298,7 @@ def match_institution(text: str) -> InstitutionResult:
         return InstitutionResult(None, problem="not_an_institution")
     text = clip(str(text))
     index = _institution_index()
+    text = _SHORT_WORDS.sub(lambda m: _SHORT_WORDS_LONG[m.group(0).lower().rstrip(".")], text)
     best = _longest_whole_name(index, text)
     if best:
         return _listed(best.value, best.phrase)

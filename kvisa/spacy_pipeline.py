@@ -19,7 +19,7 @@ from kvisa.datafiles import data
 from kvisa.parsing import _CAPITALS_ONLY
 from kvisa.text import strip_accents
 
-AGE_UNITS = ["years", "year", "yrs", "yr", "y/o", "yo", "y.o", "y.o."]
+AGE_UNITS = ["years", "year", "yrs", "yr", "y/o", "yo", "y.o", "y.o.", "ans", "años", "anos", "jahre", "岁"]
 NUMBER_WORDS = {"twenty", "thirty", "forty", "fourty", "fifty", "sixty", "seventy", "eighty", "ninety",
                 "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"}
@@ -65,7 +65,9 @@ def _age_patterns() -> list[dict]:
     shapes = [
         [number, unit, {"LOWER": "old", "OP": "?"}],
         [*worded, unit, {"LOWER": "old", "OP": "?"}],
-        [{"LOWER": {"REGEX": r"^\d{1,3}(yo|y/o|yrs?|y\.o\.?)$"}}],
+        [{"LOWER": {"REGEX": r"^\d{1,3}(yo|y/o|yrs?|y\.o\.?|[mf]|岁)$"}}],
+        # "28, BSc history, Oxford": a two-digit number opening the message
+        [{"IS_SENT_START": True, "LOWER": {"REGEX": r"^[1-9]\d$"}}, {"ORTH": {"IN": [",", "/", "-", ";"]}}],
         [*aged, number],
         [*aged, *worded],
         [*i_am, adverb, {"LIKE_NUM": True, "LOWER": {"REGEX": r"^\d{1,3}$"}}],

@@ -145,3 +145,12 @@ def test_an_open_outcome_keeps_asking():
     tracker = make_tracker(slots={"requested_slot": "degree", "age": "25"}, text="PhD", slot_events={"degree": "PhD"})
     events, _ = run_action(FORM, tracker)
     assert "requested_slot" not in slot_sets(events)  # Rasa's form asks the next missing question itself
+
+
+def test_several_facts_are_acknowledged_before_the_next_question():
+    text = "im 33 yo chemist, phd from univ of tokyo"
+    tracker = make_tracker(slots={"requested_slot": None}, text=text, entities={"age": "33 yo", "degree": "phd"},
+                           slot_events={"age": "33 yo", "degree": "phd"})
+    events, messages = run_action(FORM, tracker)
+    assert responses(messages) == ["utter_noted"]
+    assert messages[0]["facts"] == "age 33, Doctorate (PhD or equivalent)"
