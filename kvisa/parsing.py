@@ -194,19 +194,30 @@ def _fuzzy_field(text: str) -> Optional[FieldResult]:
     return _field_result(loose.get(best[0]), best[0], fuzzy=True)
 
 
+_FIELD_SHORT_WORDS = [(re.compile(r"\beng\b\.?", re.IGNORECASE), "engineering"),
+                      (re.compile(r"\bsci\b\.?", re.IGNORECASE), "science")]
+
+
+def _exact_field(text: str) -> Optional[FieldResult]:
+    loose, capitals = _field_index()
+    found = loose.find_all(text) + capitals.find_all(text)
+    if not found:
+        return None
+    best = max(found, key=lambda m: (len(m.phrase), -m.start))
+    return _field_result(best.value, best.phrase)
+
+
 def parse_field(text: str) -> FieldResult:
     if not text:
         return FieldResult(None, problem="unknown")
     text = clip(str(text))
-    loose, capitals = _field_index()
-    found = loose.find_all(text) + capitals.find_all(text)
+    expanded = text
+    for short, long in _FIELD_SHORT_WORDS:  # "civil eng" -> "civil engineering"
+        expanded = short.sub(long, expanded)
+    found = _exact_field(text) or _exact_field(expanded) or _fuzzy_field(expanded)
     if found:
-        best = max(found, key=lambda m: (len(m.phrase), -m.start))
-        return _field_result(best.value, best.phrase)
-    fuzzy = _fuzzy_field(text)
-    if fuzzy:
-        return fuzzy
-    normalised = normalise(text)
+        return found
+    normalised = normalise(expanded)
     for rule in data("fields").get("fallback_words") or []:
         if re.search(r"\b" + re.escape(rule["word"]) + r"\w*", normalised):
             return FieldResult(text.strip()[:80], str(rule["code"]), rule["status"], rule["word"],
