@@ -10,7 +10,7 @@ Starts scripts/run.sh on its own ports (16005/16055) with a fresh SQLite tracker
       baseline  GET /                  (HTTP only: no NLU, no dialogue)
       greet     "hello"                (NLU + rules, no action server)
       verdict   a full profile message (NLU + entities + form validation + verdict on the action server)
-Loads only loopback, bounded in count and time; stops the servers at the end.
+Each conversation lasts 10 turns, then a new one starts. Loads only loopback, bounded in count and time; stops the servers at the end.
 """
 from __future__ import annotations
 
@@ -82,11 +82,16 @@ def one_request(kind: str, sender: str) -> float:
     return time.perf_counter() - began
 
 
+TURNS_PER_CONVERSATION = 10  # a new conversation every 10 turns, as real users come and go
+
+
 def measure(kind: str, turns: int, concurrency: int) -> dict:
-    senders = [f"bench-{uuid.uuid4().hex}" for _ in range(concurrency)]
+    run = uuid.uuid4().hex
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        latencies = list(pool.map(lambda i: one_request(kind, senders[i % concurrency]), range(turns)))
+        latencies = list(pool.map(
+            lambda i: one_request(kind, f"bench-{run}-{i % concurrency}-{i // (concurrency * TURNS_PER_CONVERSATION)}"),
+            range(turns)))
     elapsed = time.perf_counter() - began
     ordered = sorted(latencies)
 
