@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -33,3 +33,21 @@ class ActionResetEligibility(Action):
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_reset")
         return [SlotSet(name, None) for name in kvisa.CRITERIA] + [SlotSet("failed_attempts", None)]
+
+
+class ActionRouteDetails(Action):
+    """The user stated something about themselves outside a form ("I have a PhD in physics", "I want to start
+    a company there"): start the eligibility check, or the Z-visa advice, or say what the assistant can do."""
+
+    def name(self) -> Text:
+        return "action_route_details"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        entities = {e.get("entity"): e.get("value") for e in (tracker.latest_message or {}).get("entities") or []}
+        if any(name in entities for name in kvisa.CRITERIA):
+            return [FollowupAction("eligibility_form")]
+        if "purpose" in entities:
+            return [SlotSet("purpose", entities["purpose"]), FollowupAction("purpose_form")]
+        dispatcher.utter_message(response="utter_fallback")
+        return []

@@ -82,7 +82,8 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
         answers = {name: tracker.get_slot(name) for name in kvisa.CRITERIA}
         answers.update(accepted)
         still_missing = [name for name in kvisa.CRITERIA if answers.get(name) is None]
-        if len(accepted) >= 2 and still_missing:
+        first_turn = tracker.get_slot("requested_slot") is None
+        if still_missing and (len(accepted) >= 2 or (first_turn and accepted)):
             shown = [SUMMARY[name](value) for name, value in accepted.items() if value != kvisa.SKIPPED]
             dispatcher.utter_message(response="utter_noted", facts=", ".join(shown))
 

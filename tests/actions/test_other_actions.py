@@ -96,3 +96,24 @@ def test_every_response_the_actions_use_exists(domain):
             "utter_invalid_purpose", "utter_offer_skip", "utter_after_verdict", "utter_after_z_advice",
             "utter_z_visa_general", "utter_reset", "utter_why_purpose", "utter_why_degree", "utter_why_field"]
     assert [r for r in used if r not in domain["responses"]] == []
+
+
+def route(text, entities):
+    from actions.conversation import ActionRouteDetails
+    return run_action(ActionRouteDetails(), make_tracker(text=text, entities=entities, active_loop=None))
+
+
+def test_details_outside_a_form_start_the_check():
+    events, messages = route("sorry, I'm 31", {"age": "I'm 31"})
+    assert events == [{"event": "followup", "name": "eligibility_form", "timestamp": None}] and messages == []
+
+
+def test_a_plan_outside_a_form_starts_the_z_visa_advice():
+    events, _ = route("I want to start a company there", {"purpose": "start a company"})
+    assert slot_sets(events) == {"purpose": "start a company"}
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "purpose_form"
+
+
+def test_nothing_recognisable_gets_the_fallback():
+    events, messages = route("asdfghjkl", {})
+    assert events == [] and responses(messages) == ["utter_fallback"]
