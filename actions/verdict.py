@@ -30,7 +30,10 @@ def render(verdict: kvisa.Verdict) -> str:
         note = CERTAINTY_NOTES.get(c.certainty, c.certainty)
         if c.reason_code is kvisa.Reason.INSTITUTION_LISTED:
             note = "official requirement, our own list"
-        lines.append(f"{RESULT_MARKS[c.result]} {c.criterion.capitalize()}: {c.reason} ({note})")
+        reason = c.reason
+        if verdict.outcome is kvisa.Outcome.NOT_ELIGIBLE and c.reason_code is kvisa.Reason.MISSING:
+            reason, note = "not asked: it would not change this outcome.", "not needed"
+        lines.append(f"{RESULT_MARKS[c.result]} {c.criterion.capitalize()}: {reason} ({note})")
     lines += ["", "Keep in mind:"] + [f"• {caveat}" for caveat in verdict.caveats]
     if verdict.outcome is not kvisa.Outcome.NOT_ELIGIBLE:
         lines += ["", "Next steps:"] + [f"• {step}" for step in verdict.next_steps]

@@ -175,3 +175,16 @@ def test_conversations_are_stored_in_the_sql_tracker_store(servers):
     with sqlite3.connect(servers["db"]) as connection:
         rows = connection.execute("select type_name, data from events where sender_id = ?", (chat.sender,)).fetchall()
     assert any(kind == "user" and json.loads(data)["text"] == "hello" for kind, data in rows)
+
+
+def test_a_stated_plan_leads_to_the_visa_advice(servers):
+    answer = texts(Chat().say("I want to start a company in Shenzhen"))
+    assert "start-up or business" in answer.lower() and "K visa" in answer
+
+
+def test_gibberish_gets_a_helpful_fallback(servers):
+    chat = Chat()
+    answer = chat.say("asdfghjkl qwertz")
+    assert "didn't understand" in texts(answer) or "can only help" in texts(answer)
+    assert any(m.get("buttons") for m in answer)
+    assert chat.tracker()["slots"]["age"] is None
