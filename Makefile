@@ -21,11 +21,12 @@ NLU_DATA   := $(wildcard data/*.yml data/nlu/*.yml)
 DOMAIN     := $(wildcard domain/*.yml)
 KVISA_DATA := $(wildcard kvisa/data/*.yml)
 
-.PHONY: help setup run test unit validate rasa-test e2e bench clean
+.PHONY: help setup run shell test unit validate rasa-test e2e bench clean
 
 help:
 	@echo "make run    - set up what is missing, then start the assistant (REST + socket.io on :5005, actions on :5055)"
 	@echo "make test   - set up what is missing, then run every test"
+	@echo "make shell  - chat with the assistant in this terminal"
 	@echo "make bench  - measure start-up, latency and throughput"
 
 $(STAMP): requirements.lock scripts/setup-venv.sh
@@ -64,6 +65,11 @@ test: setup
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory rasa-test
 	$(MAKE) --no-print-directory e2e
+
+# Chat in the terminal (starts its own action server; stop with /stop or Ctrl-C).
+shell: setup
+	$(RASA) run actions --actions actions --port 5055 & pid=$$!; \
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml; kill $$pid
 
 bench: setup
 	$(PY) bench/rest_throughput.py
