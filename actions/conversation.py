@@ -51,3 +51,22 @@ class ActionRouteDetails(Action):
             return [SlotSet("purpose", entities["purpose"]), FollowupAction("purpose_form")]
         dispatcher.utter_message(response="utter_fallback")
         return []
+
+
+PROFILE_FACTS_FOR_A_CHECK = 2  # this many of age/degree/field/institution in an FAQ question: check their case too
+
+
+class ActionCheckProfileAfterFaq(Action):
+    """An FAQ question that also describes the asker ("I'm 41 with a PhD in chemistry, is 45 the limit?"):
+    after the general answer, check their own case with what they said."""
+
+    def name(self) -> Text:
+        return "action_check_profile_after_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        stated = {e.get("entity") for e in (tracker.latest_message or {}).get("entities") or []} & set(kvisa.CRITERIA)
+        if len(stated) < PROFILE_FACTS_FOR_A_CHECK:
+            return []
+        dispatcher.utter_message(response="utter_check_your_case")
+        return [FollowupAction("eligibility_form")]

@@ -31,6 +31,7 @@ _AGE_CUES = re.compile(
     r"|(?:\bi\s*(?:'m|am|m)\s+(?:(?:now|only|just|actually|really|currently|already)\s+)?(?P<c>-?\d+(?:\.\d+)?)\b(?!\s*(?:%|cm|kg|k\b|usd|rmb|\$)))",
     re.IGNORECASE,
 )
+_COMMA_AGE = re.compile(r"(?:^|,)\s*(?P<d>1[6-9]|[2-7]\d)\s*(?:,|\.|;|$)")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\d)")
 
 
@@ -63,7 +64,7 @@ def parse_age(text: str) -> AgeResult:
     if text is None:
         return AgeResult(None, "no_number")
     text = clip(str(text))
-    cue = _AGE_CUES.search(text)
+    cue = _AGE_CUES.search(text) or _COMMA_AGE.search(text)
     if cue:
         number = float(next(g for g in cue.groups() if g is not None))
     else:

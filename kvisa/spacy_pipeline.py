@@ -68,6 +68,10 @@ def _age_patterns() -> list[dict]:
         [{"LOWER": {"REGEX": r"^\d{1,3}(yo|y/o|yrs?|y\.o\.?|[mf]|岁)$"}}],
         # "28, BSc history, Oxford": a two-digit number opening the message
         [{"IS_SENT_START": True, "LOWER": {"REGEX": r"^[1-9]\d$"}}, {"ORTH": {"IN": [",", "/", "-", ";"]}}],
+        # "a biologist, 35, PhD from USP": a plausible age set off by commas
+        [{"ORTH": ","}, {"LOWER": {"REGEX": r"^(1[6-9]|[2-7]\d)$"}}, {"ORTH": {"IN": [",", ".", ";"]}}],
+        # "25 y/o" (split into 25 / y / / / o)
+        [number, {"LOWER": "y"}, {"ORTH": "/"}, {"LOWER": "o"}],
         [*aged, number],
         [*aged, *worded],
         [*i_am, adverb, {"LIKE_NUM": True, "LOWER": {"REGEX": r"^\d{1,3}$"}}],

@@ -117,3 +117,20 @@ def test_a_plan_outside_a_form_starts_the_z_visa_advice():
 def test_nothing_recognisable_gets_the_fallback():
     events, messages = route("asdfghjkl", {})
     assert events == [] and responses(messages) == ["utter_fallback"]
+
+
+def after_faq(entities):
+    from actions.conversation import ActionCheckProfileAfterFaq
+    return run_action(ActionCheckProfileAfterFaq(), make_tracker(text="q", intent="faq", entities=entities,
+                                                                 active_loop=None))
+
+
+def test_an_faq_that_describes_the_asker_continues_into_their_check():
+    events, messages = after_faq({"age": "41", "degree": "phd", "field": "chemistry"})
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "eligibility_form"
+    assert responses(messages) == ["utter_check_your_case"]
+
+
+def test_a_plain_faq_ends_with_the_answer():
+    events, messages = after_faq({"degree": "bachelor's"})
+    assert events == [] and messages == []
