@@ -21,6 +21,19 @@ FAILURES_BEFORE_OFFER = 2  # after this many unusable answers in a row, offer to
 FAILED_ATTEMPTS = "failed_attempts"
 
 
+def field_of_the_degree(tracker: Tracker) -> Optional[str]:
+    """Several fields in one message ("PhD in CS from MIT, now running an online shop for fashion"): the field
+    of the degree is the one that follows the degree mention; Rasa's slot mapping would keep the last one."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    fields = [e for e in entities if e.get("entity") == "field" and e.get("start") is not None]
+    if len(fields) < 2:
+        return None
+    degree_ends = [e["end"] for e in entities if e.get("entity") == "degree" and e.get("end") is not None]
+    after_degree = [f for f in fields if any(0 <= f["start"] - end <= 12 for end in degree_ends)]
+    chosen = after_degree[0] if after_degree else fields[0]
+    return chosen.get("value")
+
+
 class FailureCountingValidator:
     """Mixin for form validators: counts repeated failures of the question being asked, then offers a way out.
     (Not an Action itself, so the action server does not register it.)"""
@@ -122,6 +135,7 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
 
     def validate_field(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Dict[Text, Any]:
+        value = field_of_the_degree(tracker) or value
         def read(text: str) -> Optional[str]:
             parsed = kvisa.parse_field(text)
             if parsed.name is None:

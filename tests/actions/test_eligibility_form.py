@@ -154,3 +154,14 @@ def test_several_facts_are_acknowledged_before_the_next_question():
     events, messages = run_action(FORM, tracker)
     assert responses(messages) == ["utter_noted"]
     assert messages[0]["facts"] == "age 33, Doctorate (PhD or equivalent)"
+
+
+def test_with_two_fields_the_one_after_the_degree_counts():
+    text = "I have a PhD in physics and now I sell fashion online"
+    entities = [{"entity": "degree", "value": "PhD", "start": 9, "end": 12},
+                {"entity": "field", "value": "physics", "start": 16, "end": 23},
+                {"entity": "field", "value": "fashion", "start": 39, "end": 46}]
+    tracker = make_tracker(slots={"requested_slot": None}, text=text, slot_events={"field": "fashion"})
+    tracker.latest_message["entities"] = entities
+    events, _ = run_action(FORM, tracker)
+    assert slot_sets(events)["field"].lower().startswith("physics")
