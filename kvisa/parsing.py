@@ -177,9 +177,13 @@ def _field_result(entry: dict, matched: str, fuzzy: bool = False) -> FieldResult
 
 
 def _fuzzy_field(text: str) -> Optional[FieldResult]:
-    """Typos: compare each run of one to three words with every keyword ('phisics' -> physics)."""
+    """Typos in a short answer: compare each run of one to three words with every keyword ('phisics' -> physics)."""
     loose, _ = _field_index()
-    words = normalise(text).split()[:40]
+    degree_words, _ = _degree_index()
+    # Degree words are not misspelt fields: "diploma" must not become "diplomacy".
+    words = [w for w in normalise(text).split()[:40] if w not in degree_words]
+    if len(words) > 4:  # a sentence, not an answer: too many chunks to guess from safely
+        return None
     choices = [p for p in loose.phrases() if len(p) >= 5]
     best = None
     for size in (3, 2, 1):
