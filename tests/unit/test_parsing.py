@@ -106,3 +106,22 @@ def test_huge_input_is_bounded(chunk):
     text = (chunk * (100_000 // len(chunk) + 1))[:100_000]
     for parse in (parse_age, parse_degree, parse_field, match_institution, parse_purpose):
         parse(text)  # completes: parsers look at a bounded prefix
+
+
+@pytest.mark.parametrize("text", ["diploma engineer", "I studied at the diploma school", "data management"])
+def test_guessing_never_turns_unclear_text_into_a_non_stem_field(text):
+    assert parse_field(text).status != "not_stem"
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Zhejiang University of Technology", "Zhejiang University of Technology"),
+    ("Beijing University of Civil Engineering and Architecture", "Beijing University of Civil Engineering and Architecture"),
+])
+def test_a_longer_unlisted_name_is_not_taken_for_a_listed_one(text, name):
+    result = match_institution(text)
+    assert not result.listed and result.name == name
+
+
+@pytest.mark.parametrize("text,age", [("a biologist, 35, PhD from USP", 35), ("25 y/o", 25), ("j'ai 28 ans", 28)])
+def test_ages_in_running_text(text, age):
+    assert parse_age(text).value == age
