@@ -352,10 +352,17 @@ def _purpose_index() -> PhraseIndex:
     return PhraseIndex(pairs)
 
 
+_NEGATION = re.compile(r"\b(?:no|not|without|unpaid|non|never)\W+(?:\w+\W+)?$")
+
+
 def parse_purpose(text: str) -> PurposeResult:
     if not text:
         return PurposeResult(None, problem="unknown")
-    found = _purpose_index().find_all(clip(str(text)))
+    text = clip(str(text))
+    prepared = normalise(text)
+    # "no salary", "not employed": a negated job word does not make it a job
+    found = [m for m in _purpose_index().find_all(text)
+             if not (m.value == "job" and _NEGATION.search(prepared[:m.start]))]
     if not found:
         return PurposeResult(None, problem="unknown")
     # A salaried job decides the route even when research or exchanges are mentioned too.

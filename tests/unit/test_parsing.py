@@ -125,3 +125,13 @@ def test_a_longer_unlisted_name_is_not_taken_for_a_listed_one(text, name):
 @pytest.mark.parametrize("text,age", [("a biologist, 35, PhD from USP", 35), ("25 y/o", 25), ("j'ai 28 ans", 28)])
 def test_ages_in_running_text(text, age):
     assert parse_age(text).value == age
+
+
+@pytest.mark.parametrize("text,purpose", [
+    ("I'll be a visiting researcher at Fudan for 6 months, no salary", "research"),
+    ("unpaid research stay", "research"),
+    ("I am not employed, I want to start a company", "business"),
+    ("a company in Shenzhen hires me", "job"),
+])
+def test_negated_job_words_do_not_make_a_job(text, purpose):
+    assert parse_purpose(text).purpose == purpose
