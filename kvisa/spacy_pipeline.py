@@ -70,6 +70,10 @@ def _age_patterns() -> list[dict]:
         [{"IS_SENT_START": True, "LOWER": {"REGEX": r"^[1-9]\d$"}}, {"ORTH": {"IN": [",", "/", "-", ";"]}}],
         # "a biologist, 35, PhD from USP": a plausible age set off by commas
         [{"ORTH": ","}, {"LOWER": {"REGEX": r"^(1[6-9]|[2-7]\d)$"}}, {"ORTH": {"IN": [",", ".", ";"]}}],
+        # "my wife is 41", "he's 38": someone else's age, for a check on their behalf
+        [{"LOWER": {"IN": ["he", "she", "wife", "husband", "partner", "son", "daughter", "friend", "brother",
+                           "sister", "colleague", "student"]}}, {"LOWER": {"IN": ["is", "'s", "’s"]}},
+         {"LOWER": {"REGEX": r"^(1[6-9]|[2-9]\d)$"}}],
         # "25 y/o" (split into 25 / y / / / o)
         [number, {"LOWER": "y"}, {"ORTH": "/"}, {"LOWER": "o"}],
         [*aged, number],

@@ -49,3 +49,8 @@ def test_build_is_reproducible(tmp_path):
     build(a)
     build(b)
     assert (a / "entity_ruler" / "patterns.jsonl").read_bytes() == (b / "entity_ruler" / "patterns.jsonl").read_bytes()
+
+
+def test_someone_elses_age(nlp):
+    assert "wife is 41" in all_ents(nlp, "my wife is 41 and has a phd in chemistry").get("age", [])
+    assert "age" not in all_ents(nlp, "the fee is 50")
