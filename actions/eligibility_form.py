@@ -65,7 +65,7 @@ class FailureCountingValidator:
                 and slot not in latest_entities(tracker) and bool(latest_entities(tracker)))
 
     def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  read: Callable[[str], Optional[Dict[Text, Any]]], response: str, **values: Any) -> Dict[Text, Any]:
+                  read: Callable[[str], Optional[Any]], response: str, **values: Any) -> Dict[Text, Any]:
         if value is None:
             return {slot: None}
         if str(value).strip().lower() == kvisa.SKIPPED:
