@@ -89,14 +89,16 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
 
     @staticmethod
     def _acknowledge(events, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        """Several facts in one message: say what was understood before asking for the rest."""
+        """Several facts in one message, or a fact we did not ask for (a correction): say what was understood
+        before asking for the rest."""
         accepted = {e["name"]: e["value"] for e in events
                     if e.get("event") == "slot" and e.get("name") in kvisa.CRITERIA and e.get("value") is not None}
         answers = {name: tracker.get_slot(name) for name in kvisa.CRITERIA}
         answers.update(accepted)
         still_missing = [name for name in kvisa.CRITERIA if answers.get(name) is None]
-        first_turn = tracker.get_slot("requested_slot") is None
-        if still_missing and (len(accepted) >= 2 or (first_turn and accepted)):
+        asked = tracker.get_slot("requested_slot")
+        volunteered = [name for name in accepted if name != asked]  # e.g. "actually I'm 30" while asked the field
+        if still_missing and (len(accepted) >= 2 or volunteered):
             shown = [SUMMARY[name](value) for name, value in accepted.items() if value != kvisa.SKIPPED]
             dispatcher.utter_message(response="utter_noted", facts=", ".join(shown))
 

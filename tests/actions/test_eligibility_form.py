@@ -123,7 +123,7 @@ def test_correction_while_another_question_is_asked_is_not_an_error():
     slots, messages = validate("field", text=text, age="I'm 31", field=text, entities={"age": "I'm 31"})
     assert slots["age"] == "31"
     assert slots["field"] is None
-    assert messages == []
+    assert responses(messages) == ["utter_noted"]  # the correction is acknowledged, not treated as a bad answer
     assert "failed_attempts" not in slots
 
 
@@ -165,3 +165,18 @@ def test_with_two_fields_the_one_after_the_degree_counts():
     tracker.latest_message["entities"] = entities
     events, _ = run_action(FORM, tracker)
     assert slot_sets(events)["field"].lower().startswith("physics")
+
+
+def test_a_correction_while_another_question_is_asked_is_acknowledged():
+    tracker = make_tracker(slots={"requested_slot": "institution", "age": "29", "degree": "doctorate",
+                                  "field": "Biology"},
+                           text="actually I'm 30", entities={"age": "I'm 30"},
+                           slot_events={"age": "I'm 30", "institution": "actually I'm 30"})
+    events, messages = run_action(FORM, tracker)
+    assert slot_sets(events)["age"] == "30" and slot_sets(events)["institution"] is None
+    assert responses(messages) == ["utter_noted"] and messages[0]["facts"] == "age 30"
+
+
+def test_a_plain_answer_is_not_repeated_back():
+    _, messages = validate("age", age="29")
+    assert messages == []
