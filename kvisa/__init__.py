@@ -12,9 +12,9 @@ from kvisa.parsing import (
     parse_field,
     parse_purpose,
 )
-from kvisa.zvisa import advice, purpose_choices
+from kvisa.zvisa import advice
 
 __all__ = [
     "CRITERIA", "Outcome", "Reason", "Result", "SKIPPED", "Verdict", "advice", "assess", "level_label",
-    "match_institution", "parse_age", "parse_degree", "parse_field", "parse_purpose", "purpose_choices",
+    "match_institution", "parse_age", "parse_degree", "parse_field", "parse_purpose",
 ]

@@ -145,8 +145,6 @@ class FieldResult:
 
 
 # Short keywords that are also everyday English words only count when written in capitals ("IT", "ME").
-_ENGLISH_WORDS = {"it", "me", "is", "as", "am", "be", "an", "or", "in", "on", "at", "us", "we", "so", "do",
-                  "go", "no", "ma", "ms", "pe", "hr", "art", "arts", "law"}
 _CAPITALS_ONLY = {"it", "me", "is", "as", "am", "be", "an", "or", "in", "on", "at", "us", "we", "so", "do",
                   "go", "no", "ma", "ms", "pe"}
 

@@ -49,7 +49,3 @@ class PhraseIndex(Generic[V]):
         if self._cjk:
             found += [PhraseMatch(m.group(0), self._values[m.group(0)], m.start()) for m in self._cjk.finditer(prepared)]
         return found
-
-    def longest(self, text: str) -> PhraseMatch[V] | None:
-        found = self.find_all(text)
-        return max(found, key=lambda m: (len(m.phrase), -m.start)) if found else None

@@ -22,15 +22,6 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def contains_phrase(haystack: str, phrase: str) -> bool:
-    """Whole-word containment on normalised text (CJK phrases match anywhere: no spaces in CJK)."""
-    if not phrase:
-        return False
-    if any(ord(ch) > 0x2E80 for ch in phrase):
-        return phrase in haystack
-    return re.search(r"(?<![\w'])" + re.escape(phrase) + r"(?![\w])", haystack) is not None
-
-
 def clip(text: str, limit: int = 300) -> str:
     """Bound the work done on a message: parsers only look at its first `limit` characters."""
     return text[:limit]

@@ -18,11 +18,6 @@ class Advice:
     source: str
 
 
-def purpose_choices() -> list[tuple[str, str]]:
-    """(id, label) pairs, in the order of the data file: what the bot offers as buttons."""
-    return [(p["id"], p["label"]) for p in purposes()]
-
-
 def advice(purpose: Optional[str]) -> Optional[Advice]:
     """Advice for a purpose id, or for free text naming one; None when the purpose is unknown."""
     if not purpose:
