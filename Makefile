@@ -9,6 +9,7 @@ SPACY_MODEL := build/spacy/kvisa_en
 LOOKUPS     := build/nlu/lookups.yml
 MODEL       := models/kvisa.tar.gz
 STAMP       := $(VENV)/.installed-lock
+WEB_DEPS    := web/node_modules/.package-lock.json
 
 # Tracker store: an SQLite file by default; for PostgreSQL set TRACKER_URL=postgresql://user:pw@host:5432/db
 export TRACKER_URL ?= sqlite:///var/tracker.db
@@ -24,7 +25,8 @@ KVISA_DATA := $(wildcard kvisa/data/*.yml)
 .PHONY: help setup run shell test unit validate rasa-test e2e bench clean
 
 help:
-	@echo "make run    - set up what is missing, then start the assistant (REST + socket.io on :5005, actions on :5055)"
+	@echo "make run    - set up what is missing, then start the assistant: chat page on http://localhost:8080/,"
+	@echo "              Rasa (REST, socket.io, Telegram/WeChat when configured) on :5005, actions on :5055"
 	@echo "make test   - set up what is missing, then run every test"
 	@echo "make shell  - chat with the assistant in this terminal"
 	@echo "make bench  - measure start-up, latency and throughput"
@@ -43,13 +45,19 @@ $(LOOKUPS): $(STAMP) $(KVISA_DATA) kvisa/lookup_tables.py
 $(MODEL): $(SPACY_MODEL)/meta.json $(LOOKUPS) config.yml $(DOMAIN) $(NLU_DATA)
 	$(RASA) train --force --fixed-model-name kvisa --out models --domain domain --data data $(dir $(LOOKUPS))
 
-setup: $(STAMP) $(SPACY_MODEL)/meta.json $(MODEL)
+# The chat widget (rasa-webchat) and what it needs, exactly as in web/package-lock.json.
+$(WEB_DEPS): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "The chat page needs Node.js and npm (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(STAMP) $(SPACY_MODEL)/meta.json $(MODEL) $(WEB_DEPS)
 
 run: setup
 	scripts/run.sh
 
 unit: $(SPACY_MODEL)/meta.json
-	$(PY) -m pytest -q tests/unit tests/actions tests/storage
+	$(PY) -m pytest -q tests/unit tests/actions tests/storage tests/channels
 
 validate: $(STAMP)
 	$(RASA) data validate --fail-on-warnings --domain domain --data data
@@ -57,7 +65,9 @@ validate: $(STAMP)
 rasa-test: $(MODEL)
 	scripts/rasa-test.sh
 
+# Includes the browser test, which drives Debian's Chromium (installed here if missing).
 e2e: setup
+	scripts/install-chromium.sh
 	$(PY) -m pytest -q tests/e2e
 
 test: setup

@@ -48,7 +48,7 @@ class ActionAssessEligibility(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         verdict = kvisa.assess(**{name: tracker.get_slot(name) for name in kvisa.CRITERIA})
-        dispatcher.utter_message(text=render(verdict))
-        dispatcher.utter_message(json_message=verdict.to_payload())
+        # One message with both forms: text channels show the text, the web page draws the card instead.
+        dispatcher.utter_message(text=render(verdict), json_message=verdict.to_payload())
         dispatcher.utter_message(response="utter_after_verdict")
         return []

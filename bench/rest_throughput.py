@@ -35,7 +35,7 @@ PROFILE = "I'm 29 with a PhD in physics from ETH Zurich, am I eligible?"
 
 
 def start_servers(workdir: Path) -> tuple[subprocess.Popen, float]:
-    env = dict(os.environ, RASA_PORT=str(RASA_PORT), ACTION_PORT=str(ACTION_PORT),
+    env = dict(os.environ, RASA_PORT=str(RASA_PORT), ACTION_PORT=str(ACTION_PORT), WEB_PORT="16080",
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTION_PORT}/webhook", TRACKER_URL=f"sqlite:///{workdir / 'tracker.db'}", SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2")
     started = time.perf_counter()
     process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env,

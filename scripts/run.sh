@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Starts the action server and the Rasa server (REST + socket.io) in the foreground; Ctrl-C stops both.
+# Starts the action server, the Rasa server (REST, socket.io, and Telegram / WeChat when configured) and the web
+# chat page in the foreground; Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACTION_PORT=${ACTION_PORT:-5055}
 RASA_PORT=${RASA_PORT:-5005}
+WEB_PORT=${WEB_PORT:-8080}
+export RASA_PORT WEB_PORT
 MODEL=${MODEL:-models/kvisa.tar.gz}
 mkdir -p var
 
@@ -16,13 +19,15 @@ action_pid=$!
 .venv/bin/rasa run --model "$MODEL" --port "$RASA_PORT" --credentials credentials.yml \
   --endpoints endpoints.yml --cors "${RASA_CORS:-*}" "${api_flags[@]}" &
 rasa_pid=$!
+.venv/bin/python scripts/serve_web.py &
+web_pid=$!
 
-stop() { kill "$action_pid" "$rasa_pid" 2>/dev/null || true; wait 2>/dev/null || true; }
+stop() { kill "$action_pid" "$rasa_pid" "$web_pid" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap 'stop; exit 130' INT TERM
-echo "Starting: action server on :$ACTION_PORT, Rasa server on :$RASA_PORT (about a minute to load). Ctrl-C stops both."
-# If either server dies, stop the other and report its exit code.
+echo "Starting: action server on :$ACTION_PORT, Rasa server on :$RASA_PORT (about a minute to load), chat page on http://localhost:$WEB_PORT/. Ctrl-C stops all."
+# If any of them dies, stop the others and report its exit code.
 set +e
-wait -n "$action_pid" "$rasa_pid"
+wait -n "$action_pid" "$rasa_pid" "$web_pid"
 code=$?
 stop
 exit "$code"

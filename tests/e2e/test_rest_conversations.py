@@ -1,59 +1,20 @@
-"""End to end: starts the real action server and Rasa server (scripts/run.sh) and converses over REST.
-
-Uses its own ports and a fresh SQLite tracker store, so a running `make run` is not disturbed.
-"""
+"""End to end over REST and socket.io, against the real servers that tests/e2e/conftest.py starts."""
 import json
-import os
-import signal
-import subprocess
 import sqlite3
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-RASA_PORT = int(os.environ.get("E2E_RASA_PORT", "15005"))
-ACTION_PORT = int(os.environ.get("E2E_ACTION_PORT", "15055"))
-BASE = f"http://127.0.0.1:{RASA_PORT}"
-TOKEN = uuid.uuid4().hex
-START_TIMEOUT = 300  # seconds; loading TensorFlow models takes about a minute on two cores
+TOKEN = None  # the API token the servers were started with (set by the autouse fixture below)
+BASE = None
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    work = tmp_path_factory.mktemp("e2e")
-    db = work / "tracker.db"
-    log = open(work / "servers.log", "w")
-    env = dict(os.environ, RASA_PORT=str(RASA_PORT), ACTION_PORT=str(ACTION_PORT), RASA_API_TOKEN=TOKEN,
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTION_PORT}/webhook", TRACKER_URL=f"sqlite:///{db}")
-    process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.time() + START_TIMEOUT
-    ready = False
-    while time.time() < deadline and process.poll() is None:
-        try:
-            ready = (requests.get(BASE, timeout=2).ok
-                     and requests.get(f"http://127.0.0.1:{ACTION_PORT}/health", timeout=2).ok)
-        except requests.RequestException:
-            ready = False
-        if ready:
-            break
-        time.sleep(2)
-    if not ready:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        log.close()
-        pytest.fail("servers did not start:\n" + (work / "servers.log").read_text()[-3000:])
-    yield {"db": db, "log": work / "servers.log"}
-    os.killpg(process.pid, signal.SIGINT)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-    log.close()
+@pytest.fixture(autouse=True)
+def _server_addresses(servers):
+    global TOKEN, BASE
+    TOKEN, BASE = servers["token"], servers["base"]
 
 
 class Chat:
@@ -219,3 +180,56 @@ def test_socketio_channel_answers_and_keeps_the_session(servers):
     assert replies and "K visa" in replies[0].get("text", ""), replies
     events = requests.get(f"{BASE}/conversations/{session_id}/tracker", params={"token": TOKEN}, timeout=30).json()
     assert events["latest_message"]["text"] == "what is the K visa?"
+
+
+def _socket_conversation(session_id, events):
+    """Connects over socket.io, sends each (event, data) and returns the bot_uttered payloads received."""
+    import socketio
+
+    replies, confirmed = [], []
+    client = socketio.Client(reconnection=False)
+    client.on("session_confirm", lambda data: confirmed.append(data))
+    client.on("bot_uttered", lambda data: replies.append(data))
+    client.connect(BASE, transports=["polling"], socketio_path="/socket.io", wait_timeout=20)
+    try:
+        client.emit("session_request", {"session_id": session_id})
+        deadline = time.time() + 20
+        while not confirmed and time.time() < deadline:
+            time.sleep(0.2)
+        for event, data in events:
+            before = len(replies)
+            client.emit(event, data)
+            # a malformed event gets no reply: give it a moment, then go on
+            deadline = time.time() + (30 if isinstance(data, dict) and data.get("session_id") else 2)
+            while len(replies) == before and time.time() < deadline:
+                time.sleep(0.2)
+            time.sleep(1.0)  # the rest of this turn's messages
+    finally:
+        client.disconnect()
+    assert confirmed == [session_id]
+    return replies
+
+
+def test_socketio_delivers_the_verdict_card_as_data(servers):
+    session_id = uuid.uuid4().hex
+    replies = _socket_conversation(session_id, [
+        ("user_uttered", {"message": "I'm 29 with a PhD in physics from ETH Zurich, am I eligible?",
+                          "session_id": session_id})])
+    cards = [r for r in replies if isinstance(r, dict) and r.get("type") == "kvisa_verdict"]
+    assert len(cards) == 1, replies
+    assert cards[0]["verdict"] == "likely_eligible" and len(cards[0]["criteria"]) == 4
+    assert not any("Likely eligible" in r.get("text", "") for r in replies), "the card replaces the text"
+    # the messages after the card still arrive (Rasa 3.6's own channel lost them with the card)
+    assert any(r.get("quick_replies") for r in replies[replies.index(cards[0]) + 1:]), replies
+
+
+def test_socketio_ignores_malformed_events_and_goes_on(servers):
+    session_id = uuid.uuid4().hex
+    replies = _socket_conversation(session_id, [
+        ("user_uttered", "just a string"),
+        ("user_uttered", {"message": {"not": "text"}, "session_id": session_id}),
+        ("user_uttered", {"message": "hello"}),  # no session id: ignored
+        ("user_uttered", {"message": "what is the K visa?", "session_id": session_id}),
+    ])
+    assert len(replies) >= 1 and "K visa" in replies[0].get("text", ""), replies
+    assert requests.get(BASE, timeout=5).ok

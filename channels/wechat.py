@@ -1,0 +1,312 @@
+"""WeChat Official Account channel (公众号), route /webhooks/wechat/webhook, built on wechatpy.
+
+On when WECHAT_TOKEN is set, silent otherwise (no routes, no warnings). Settings come from the environment
+(README, "WeChat"): WECHAT_TOKEN, WECHAT_APPID + WECHAT_SECRET (customer-service API), WECHAT_AES_KEY (safe
+mode), WECHAT_API_URL, WECHAT_REPLY_TIMEOUT.
+
+WeChat waits 5 s for an answer and otherwise retries the same message up to three times. So each message is
+handled once (keyed by MsgId, or sender + CreateTime for events): the answer goes back as a passive XML reply
+when the assistant is done within WECHAT_REPLY_TIMEOUT seconds; otherwise WeChat gets `success` at once and the
+answer follows through the customer-service API. Every signature is checked, and every XML body is checked by
+defusedxml (channels/safe_xml.py), before anything else reads it.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Set, Text
+from xml.etree.ElementTree import Element
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidSignatureException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature, to_binary
+
+from channels.safe_xml import MAX_XML_BYTES, UnsafeXml, checked_xml
+from channels.wechat_cache import ExpiringCache
+from channels.wechat_client import DEFAULT_API_URL, CustomerServiceClient
+from channels.wechat_format import Option, Rendered, option_number, render, shorten, split_text
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_REPLY_TIMEOUT = 4.5  # seconds; WeChat gives up after 5
+WELCOME_PAYLOAD = "/greet"  # sent to the bot for a new follower (subscribe event)
+SUCCESS = "success"  # WeChat's "received, no reply" answer; it does not retry after it
+
+ONLY_TEXT = ("I can only read text messages. Please type your question, for example "
+             "\"Am I eligible for the K visa?\"")
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+TOO_SLOW = "Sorry, that is taking longer than usual. Please send your message again in a moment."
+CUT_NOTE = "(This answer was too long for one WeChat message and has been shortened.)"
+TEXT_TYPES = {"text"}
+WELCOME_EVENT = "subscribe"  # a new follower (also when they followed by scanning a QR code)
+
+
+@dataclass(frozen=True)
+class WeChatSettings:
+    token: Text
+    appid: Text = ""
+    secret: Text = ""
+    aes_key: Text = ""
+    api_url: Text = DEFAULT_API_URL
+    reply_timeout: float = DEFAULT_REPLY_TIMEOUT
+
+    @classmethod
+    def from_env(cls, env: Mapping[Text, Text] = os.environ) -> Optional["WeChatSettings"]:
+        """The settings, or None when WECHAT_TOKEN is not set (the channel is then off)."""
+        token = env.get("WECHAT_TOKEN", "").strip()
+        if not token:
+            return None
+        timeout_text = env.get("WECHAT_REPLY_TIMEOUT", "").strip() or str(DEFAULT_REPLY_TIMEOUT)
+        try:
+            reply_timeout = float(timeout_text)
+        except ValueError:
+            reply_timeout = -1.0
+        if not 0 < reply_timeout < 60:
+            raise ValueError(f"WECHAT_REPLY_TIMEOUT must be a number of seconds (default 4.5), got {timeout_text!r}")
+        settings = cls(token=token, appid=env.get("WECHAT_APPID", "").strip(),
+                       secret=env.get("WECHAT_SECRET", "").strip(), aes_key=env.get("WECHAT_AES_KEY", "").strip(),
+                       api_url=env.get("WECHAT_API_URL", "").strip() or DEFAULT_API_URL,
+                       reply_timeout=reply_timeout)
+        if settings.aes_key and not settings.appid:
+            raise ValueError("WECHAT_AES_KEY (safe mode) needs WECHAT_APPID: encrypted messages name the AppID")
+        return settings
+
+    @property
+    def customer_service(self) -> bool:
+        return bool(self.appid and self.secret)
+
+
+class BadRequest(Exception):
+    """The body is not a WeChat message we can read: answered 400."""
+
+
+class Forbidden(Exception):
+    """A signature does not match, or plain text came while safe mode is on: answered 403."""
+
+
+@dataclass
+class Exchange:
+    """One WeChat message and everything done about it, shared by WeChat's retries of that message."""
+    turn: "asyncio.Future[Rendered]"
+    pushed: bool = False  # the whole answer went (or goes) through the customer-service API
+    overflow_pushed: bool = False  # the part that did not fit in the passive reply went that way
+
+
+class WeChatChannel(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "wechat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WeChatChannel":
+        # credentials.yml lists the channel without values: secrets stay in the environment
+        return cls(WeChatSettings.from_env())
+
+    def __init__(self, settings: Optional[WeChatSettings],
+                 customer_service: Optional[CustomerServiceClient] = None) -> None:
+        self.settings = settings
+        self.crypto: Optional[WeChatCrypto] = None
+        self.customer_service = customer_service
+        if settings is None:
+            return
+        if settings.aes_key:
+            try:
+                self.crypto = WeChatCrypto(settings.token, settings.aes_key, settings.appid)
+            except Exception:  # wrong length or not base64
+                raise ValueError("WECHAT_AES_KEY must be the 43-character EncodingAESKey from the WeChat "
+                                 "console") from None
+        if customer_service is None and settings.customer_service:
+            self.customer_service = CustomerServiceClient(settings.appid, settings.secret, settings.api_url)
+        if self.customer_service is None:
+            logger.info("WeChat: WECHAT_APPID/WECHAT_SECRET not set, so answers slower than %.1f s cannot be "
+                        "sent later and long answers are shortened", settings.reply_timeout)
+        # WeChat retries within about 15 s; two minutes covers that with room to spare
+        self.exchanges: ExpiringCache[Exchange] = ExpiringCache(max_items=2000, ttl_seconds=120)
+        self.options: ExpiringCache[List[Option]] = ExpiringCache(max_items=20000, ttl_seconds=24 * 3600)
+        self._background: Set[asyncio.Future] = set()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("wechat_webhook", __name__)
+        if self.settings is None:
+            return webhook  # off: no routes
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            """WeChat's server check when the URL is saved in the console: echo `echostr` if signed by us."""
+            if not self._signed(request):
+                return response.text("invalid signature", status=403)
+            echo = request.args.get("echostr")
+            if not echo:
+                return response.text("missing echostr", status=400)
+            return response.text(echo)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                fields, message = self._read(request)
+            except Forbidden as reason:
+                return response.text(str(reason), status=403)
+            except BadRequest as reason:
+                logger.debug("WeChat: refused a body: %s", reason)
+                return response.text(str(reason), status=400)
+            text = await self._answer(message, fields, on_new_message)
+            return self._reply(request, message, text)
+
+        return webhook
+
+    # --- reading a request ---------------------------------------------------------------------------------
+
+    def _signed(self, request: Request) -> bool:
+        args = request.args
+        try:
+            check_signature(self.settings.token, args.get("signature") or "", args.get("timestamp") or "",
+                            args.get("nonce") or "")
+        except InvalidSignatureException:
+            return False
+        return bool(args.get("signature"))
+
+    def _read(self, request: Request):
+        """The message's raw fields and the wechatpy message, once every check has passed."""
+        if not self._signed(request):
+            raise Forbidden("invalid signature")
+        encrypted = (request.args.get("encrypt_type") or "raw").lower() == "aes"
+        if self.crypto is not None and not encrypted:
+            # with an EncodingAESKey configured, only safe-mode (encrypted) messages are accepted
+            raise Forbidden("safe mode: encrypted messages only")
+        if encrypted and self.crypto is None:
+            raise BadRequest("encrypted message but WECHAT_AES_KEY is not set")
+        body = request.body or b""
+        try:
+            element = checked_xml(body, max_bytes=MAX_XML_BYTES)
+            if encrypted:
+                xml = self._decrypted(request, element)
+                element = checked_xml(xml, max_bytes=MAX_XML_BYTES)
+            else:
+                xml = body
+        except UnsafeXml as reason:
+            raise BadRequest(str(reason)) from None
+        fields = {child.tag: (child.text or "") for child in element}
+        if not fields.get("MsgType") or not fields.get("FromUserName") or not fields.get("ToUserName"):
+            raise BadRequest("not a WeChat message: MsgType, FromUserName and ToUserName are required")
+        try:
+            message = parse_message(xml)  # xmltodict, on a document defusedxml has accepted
+        except Exception as error:
+            raise BadRequest(f"unreadable WeChat message: {type(error).__name__}") from None
+        return fields, message
+
+    def _decrypted(self, request: Request, envelope: Element) -> bytes:
+        encrypted = envelope.findtext("Encrypt")
+        if not encrypted:
+            raise UnsafeXml("safe mode message without <Encrypt>")
+        args = request.args
+        try:
+            xml = self.crypto.decrypt_message({"Encrypt": encrypted}, args.get("msg_signature") or "",
+                                              args.get("timestamp") or "", args.get("nonce") or "")
+        except InvalidSignatureException:
+            raise Forbidden("invalid msg_signature") from None
+        except Exception as error:  # bad base64, bad padding, another AppID
+            raise UnsafeXml(f"cannot decrypt: {type(error).__name__}") from None
+        return to_binary(xml)
+
+    # --- answering -------------------------------------------------------------------------------------------
+
+    async def _answer(self, message: Any, fields: Dict[Text, Text],
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Optional[Text]:
+        """The text of the passive reply, or None for `success`."""
+        openid = fields["FromUserName"]
+        kind = fields["MsgType"].lower()
+        if kind in TEXT_TYPES:
+            user_text = (fields.get("Content") or "").strip()
+        elif kind == "event" and (fields.get("Event") or "").lower() == WELCOME_EVENT:
+            user_text = WELCOME_PAYLOAD
+        elif kind == "event":
+            return None  # unsubscribe, menu clicks, location reports...: nothing to say
+        else:
+            return ONLY_TEXT  # image, voice, video, location, link...: never reach the NLU
+        if not user_text:
+            return None
+        key = ("msg", fields["MsgId"]) if fields.get("MsgId") else ("event", openid, fields.get("CreateTime"))
+        exchange, _ = self.exchanges.get_or_create(key, lambda: Exchange(self._start(
+            self._bot_turn(on_new_message, openid, user_text, fields.get("MsgId")))))
+        try:
+            turn = await asyncio.wait_for(asyncio.shield(exchange.turn), self.settings.reply_timeout)
+        except asyncio.TimeoutError:
+            return self._answer_later(exchange, openid)
+        if exchange.pushed:
+            return None  # an earlier try of this message already handed the answer to the customer-service API
+        pieces = split_text(turn.text)
+        if len(pieces) <= 1:
+            return pieces[0] if pieces else None
+        if self.customer_service is None:
+            return shorten(turn.text, CUT_NOTE)
+        if not exchange.overflow_pushed:
+            exchange.overflow_pushed = True
+            self._start(self._push(openid, pieces[1:]))
+        return pieces[0]
+
+    def _answer_later(self, exchange: Exchange, openid: Text) -> Optional[Text]:
+        if self.customer_service is None:
+            return TOO_SLOW
+        if not exchange.pushed:
+            exchange.pushed = True
+            exchange.turn.add_done_callback(lambda turn: self._push_when_done(turn, openid))
+        return None
+
+    def _push_when_done(self, turn: "asyncio.Future[Rendered]", openid: Text) -> None:
+        if not turn.cancelled():  # cancelled only when the server stops
+            self._start(self._push(openid, split_text(turn.result().text)))
+
+    async def _bot_turn(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], openid: Text, text: Text,
+                        message_id: Optional[Text]) -> Rendered:
+        options = self.options.get(openid) or []
+        chosen = option_number(text, options)
+        if chosen:
+            text = options[chosen - 1].payload
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(UserMessage(text, collector, openid, input_channel=self.name(),
+                                             message_id=message_id))
+        except Exception:
+            logger.exception("WeChat: the assistant failed on a message")
+            return Rendered(SORRY)
+        turn = render(collector.messages)
+        if turn.options:
+            self.options.set(openid, turn.options)
+        else:
+            self.options.pop(openid)  # a bare number now answers the question, e.g. an age
+        return turn
+
+    async def _push(self, openid: Text, pieces: List[Text]) -> None:
+        for piece in pieces:
+            try:
+                await self.customer_service.send_text(openid, piece)
+            except Exception as error:  # e.g. 45015: the user has not written for 48 hours
+                logger.warning("WeChat: customer-service message not sent: %s", error)
+                return
+
+    def _start(self, coroutine: Awaitable[Any]) -> "asyncio.Future":
+        task = asyncio.ensure_future(coroutine)
+        self._background.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(self._background.discard)
+        return task
+
+    def _reply(self, request: Request, message: Any, text: Optional[Text]) -> HTTPResponse:
+        if text is None:
+            return response.text(SUCCESS)
+        # "]]>" would end wechatpy's CDATA section early; split it across two sections instead
+        xml = TextReply(message=message, content=text.replace("]]>", "]]]]><![CDATA[>")).render()
+        if self.crypto is not None:
+            xml = self.crypto.encrypt_message(xml, request.args.get("nonce") or "")
+        return response.text(xml, content_type="application/xml; charset=utf-8")

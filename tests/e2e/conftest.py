@@ -1,0 +1,92 @@
+"""Starts the real servers once for all end-to-end tests: scripts/run.sh (action server, Rasa server with the
+REST, socket.io, Telegram and WeChat channels, and the web chat page), on ports of their own and with a fresh
+SQLite tracker store, so a running `make run` is not disturbed. The Telegram Bot API and the WeChat API are
+fakes on loopback (tests/fakes) that record what the channels send."""
+import base64
+import os
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.fakes import telegram_bot_api, wechat_api
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_PORT = int(os.environ.get("E2E_RASA_PORT", "15005"))
+ACTION_PORT = int(os.environ.get("E2E_ACTION_PORT", "15055"))
+WEB_PORT = int(os.environ.get("E2E_WEB_PORT", "18080"))
+START_TIMEOUT = 300  # seconds; loading TensorFlow models takes about a minute on two cores
+
+
+@pytest.fixture(scope="session")
+def telegram_api():
+    server = telegram_bot_api.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def wechat_api_server():
+    server = wechat_api.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def channel_settings(telegram_api, wechat_api_server):
+    """The channel credentials the servers are started with (all made up for the test run)."""
+    return {
+        "TELEGRAM_TOKEN": f"{telegram_bot_api.BOT_ID}:{uuid.uuid4().hex}",
+        "TELEGRAM_BOT_NAME": "kvisa_test_bot",
+        "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{RASA_PORT}/webhooks/telegram/webhook",
+        "TELEGRAM_SECRET_TOKEN": uuid.uuid4().hex,
+        "TELEGRAM_API_URL": telegram_api.url,
+        "WECHAT_TOKEN": uuid.uuid4().hex[:16],
+        "WECHAT_APPID": "wx" + uuid.uuid4().hex[:16],
+        "WECHAT_SECRET": uuid.uuid4().hex,
+        "WECHAT_AES_KEY": base64.b64encode(os.urandom(32)).decode().rstrip("="),
+        "WECHAT_API_URL": wechat_api_server.url,
+    }
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, channel_settings):
+    work = tmp_path_factory.mktemp("e2e")
+    db = work / "tracker.db"
+    log_path = work / "servers.log"
+    log = open(log_path, "w")
+    base = f"http://127.0.0.1:{RASA_PORT}"
+    token = uuid.uuid4().hex
+    env = dict(os.environ, RASA_PORT=str(RASA_PORT), ACTION_PORT=str(ACTION_PORT), WEB_PORT=str(WEB_PORT),
+               RASA_API_TOKEN=token, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTION_PORT}/webhook",
+               TRACKER_URL=f"sqlite:///{db}", **channel_settings)
+    process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    probes = [base, f"http://127.0.0.1:{ACTION_PORT}/health", f"http://127.0.0.1:{WEB_PORT}/"]
+    deadline = time.time() + START_TIMEOUT
+    ready = False
+    while time.time() < deadline and process.poll() is None:
+        try:
+            ready = all(requests.get(url, timeout=2).ok for url in probes)
+        except requests.RequestException:
+            ready = False
+        if ready:
+            break
+        time.sleep(2)
+    if not ready:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        log.close()
+        pytest.fail("servers did not start:\n" + log_path.read_text()[-3000:])
+    yield {"db": db, "log": log_path, "base": base, "token": token, "web": f"http://127.0.0.1:{WEB_PORT}",
+           "rasa_port": RASA_PORT, "action_port": ACTION_PORT, "web_port": WEB_PORT}
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    log.close()
