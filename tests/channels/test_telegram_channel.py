@@ -4,40 +4,27 @@
 each UserMessage and answers through the channel's output, as Rasa's agent does."""
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import logging
-import socket
-import threading
 import time
 import uuid
-from types import SimpleNamespace
 from typing import Any, Callable, Dict, List, Optional
 
 import pytest
-import rasa.server
 import requests
-from rasa.core.channels.channel import UserMessage, register
-from sanic import Sanic
+from rasa.core.channels.channel import UserMessage
 
 from channels import telegram as telegram_channel
 from channels.telegram import SECRET_HEADER, TelegramChannel, TelegramConfigError, TelegramSettings
 from channels.telegram_output import split_text, utf16_length
 from channels.telegram_updates import EDITED_REPLY, UNSUPPORTED_REPLY
+from tests.channels.sanic_server import ChannelServer
 from tests.fakes import telegram_bot_api
 from tests.fakes.telegram_bot_api import calls_to, method_of, texts_sent
 
 SECRET = "s3cret-" + uuid.uuid4().hex
 _ids = itertools.count(1)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _sanic_test_mode():
-    # Sanic rewrites its own methods when an app starts; test mode lets several apps start in one process.
-    before, Sanic.test_mode = Sanic.test_mode, True
-    yield
-    Sanic.test_mode = before
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +49,6 @@ def env(api, monkeypatch):
     return settings
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Bot:
     """Stands in for Rasa's agent: records what reaches it and answers with `answer(text)` (Rasa-style
     response dicts), sent through the output channel the way Rasa sends them."""
@@ -86,52 +67,12 @@ class Bot:
         return [m.text for m in self.messages]
 
 
-class Running:
-    """The channel inside a Sanic app on a free loopback port, served from a thread of its own."""
-
-    def __init__(self, channel: TelegramChannel, bot: Bot):
-        self.channel = channel
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/webhooks/telegram/webhook"
-        self.app = Sanic(f"telegram_test_{uuid.uuid4().hex}", configure_logging=False)
-        self.app.config.REQUEST_TIMEOUT = 30
-        rasa.server.add_root_route(self.app)  # as Rasa's app has: a disabled channel adds no route of its own
-        # Rasa's own registration: the same prefix, blueprint, listeners and handler as `rasa run`.
-        register([channel], self.app, route="/webhooks/")
-        self.app.ctx.agent = SimpleNamespace(handle_message=bot)
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._error: Optional[BaseException] = None
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        try:
-            self._loop.run_until_complete(self._start())
-        except BaseException as error:  # reported by __enter__
-            self._error = error
-            return
-        finally:
-            self._ready.set()
-        self._loop.run_forever()
-
-    async def _start(self) -> None:
-        self.server = await self.app.create_server(host="127.0.0.1", port=self.port, return_asyncio_server=True,
-                                                   access_log=False)
-        await self.server.startup()
-        await self.server.before_start()
-        await self.server.after_start()
-
-    async def _stop(self) -> None:
-        await self.server.before_stop()
-        await self.server.close()
-        await self.server.after_stop()
+class Running(ChannelServer):
+    """The channel served in process (tests/channels/sanic_server.py), with Telegram's side of it: start-up
+    waits for the webhook registration, and `post` sends an update the way Telegram does."""
 
     def __enter__(self) -> "Running":
-        self._thread.start()
-        assert self._ready.wait(30), "the Sanic server did not start"
-        if self._error:
-            raise self._error
+        super().__enter__()
         if self.channel.settings:  # let start-up's setWebhook finish, so that tests see only their own calls
             for _ in range(200):
                 task = self.channel.webhook_registration
@@ -139,21 +80,16 @@ class Running:
                     break
                 time.sleep(0.05)
             else:
+                self.__exit__(None, None, None)
                 raise AssertionError("the webhook registration did not finish")
         return self
-
-    def __exit__(self, *exc: Any) -> None:
-        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(30)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(30)
-        self._loop.close()
 
     def post(self, update: Any, secret: Optional[str] = SECRET, raw: Optional[bytes] = None) -> requests.Response:
         headers = {"Content-Type": "application/json"}
         if secret is not None:
             headers[SECRET_HEADER] = secret
         body = raw if raw is not None else json.dumps(update).encode()
-        return requests.post(self.url, data=body, headers=headers, timeout=30)
+        return requests.post(self.webhook_url, data=body, headers=headers, timeout=30)
 
 
 def run_channel(bot: Bot) -> Running:

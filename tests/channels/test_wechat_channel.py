@@ -1,27 +1,26 @@
-"""The WeChat channel in process: a Sanic app with only its blueprint, on a loopback port, driven the way WeChat
-drives it (XML signed, and in safe mode encrypted, with wechatpy's own helpers), with a bot we control on one
-side and the fake WeChat API (tests/fakes/wechat_api.py) on the other."""
+"""The WeChat channel in process: a Sanic app with the channel registered the way Rasa registers it (route
+/webhooks/wechat/webhook), on a loopback port, driven the way WeChat drives it (XML signed, and in safe mode
+encrypted, with wechatpy's own helpers), with a bot we control on one side and the fake WeChat API
+(tests/fakes/wechat_api.py) on the other."""
 from __future__ import annotations
 
 import asyncio
 import base64
 import logging
 import os
-import socket
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, List
+from contextlib import ExitStack
+from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 import requests
 from defusedxml.ElementTree import fromstring
-from sanic import Sanic
-from sanic.response import text as text_response
 from wechatpy.crypto import WeChatCrypto
 
 from channels.wechat import WeChatChannel, WeChatSettings
+from tests.channels.sanic_server import ChannelServer
 from tests.fakes import wechat_api
 from tests.fakes.wechat_api import (ACCOUNT, BILLION_LAUGHS, EXTERNAL_ENTITY, Platform, event_xml, media_xml,
                                     next_msg_id, signature, text_xml)
@@ -50,45 +49,18 @@ class Bot:
 
 # --- the channel, served in process -----------------------------------------------------------------------
 
-async def _root(request):
-    return text_response("Hello from Rasa")
+class Served(ChannelServer):
+    """The channel served in process (tests/channels/sanic_server.py) with the bot behind it, and the WeChat
+    platform that signs (and in safe mode encrypts) what it posts to it."""
 
-
-class Served:
     def __init__(self, channel: WeChatChannel, bot: Bot):
-        self.channel, self.bot = channel, bot
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        app = Sanic(f"wechat_test_{uuid.uuid4().hex}")
-        app.add_route(_root, "/")  # like Rasa's own root route: the app always has one
-        app.blueprint(channel.blueprint(bot), url_prefix="/webhooks/wechat")
-        self.app = app
-        self.server = self._run(self._start(app, sock))
-
-    async def _start(self, app: Sanic, sock: socket.socket):
-        server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-        await server.startup()
-        await server.start_serving()
-        return server
-
-    def _run(self, coroutine, timeout: float = 30):
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+        super().__init__(channel, bot)
+        self.bot = bot
+        self.platform: Optional[Platform] = None  # known once the port is
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/webhooks/wechat/webhook"
-
-    def stop(self) -> None:
-        async def close():
-            self.server.close()
-            await self.server.wait_closed()
-        self._run(close())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
+        return self.webhook_url
 
 
 @pytest.fixture(scope="module")
@@ -101,9 +73,7 @@ def api():
 @pytest.fixture
 def start(api, monkeypatch):
     """start(safe=..., customer_service=..., **env) serves a channel built from those environment variables."""
-    served: List[Served] = []
-    # several apps in one process: Sanic's test mode lets each start (as sanic-testing does)
-    monkeypatch.setattr(Sanic, "test_mode", True)
+    servers = ExitStack()
 
     def _start(safe: bool = False, customer_service: bool = True, **env: str):
         for name in ("WECHAT_TOKEN", "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_AES_KEY", "WECHAT_API_URL",
@@ -120,17 +90,14 @@ def start(api, monkeypatch):
         for name, value in settings.items():
             if value is not None:
                 monkeypatch.setenv(name, value)
-        bot = Bot()
-        server = Served(WeChatChannel.from_credentials(None), bot)
-        served.append(server)
+        server = servers.enter_context(Served(WeChatChannel.from_credentials(None), Bot()))
         token = os.environ.get("WECHAT_TOKEN", "")
         crypto = WeChatCrypto(token, settings["WECHAT_AES_KEY"], settings["WECHAT_APPID"]) if safe else None
         server.platform = Platform(server.url, token, crypto)
         return server
 
-    yield _start
-    for server in served:
-        server.stop()
+    with servers:
+        yield _start
 
 
 def openid() -> str:
