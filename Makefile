@@ -29,7 +29,7 @@ help:
 	@echo "              Rasa (REST, socket.io, Telegram/WeChat when configured) on :5005, actions on :5055"
 	@echo "make test   - set up what is missing, then run every test"
 	@echo "make shell  - chat with the assistant in this terminal"
-	@echo "make bench  - measure start-up, latency and throughput"
+	@echo "make bench  - measure start-up, memory, latency and throughput (REST, Telegram and WeChat webhooks)"
 
 $(STAMP): requirements.lock scripts/setup-venv.sh
 	scripts/setup-venv.sh
@@ -83,6 +83,7 @@ shell: setup
 
 bench: setup
 	$(PY) bench/rest_throughput.py
+	$(PY) bench/channel_latency.py
 
 clean:
 	rm -rf build models/*.tar.gz var results test-output

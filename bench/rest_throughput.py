@@ -15,11 +15,7 @@ Each conversation lasts 10 turns, then a new one starts. Loads only loopback, bo
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -28,47 +24,10 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-RASA_PORT, ACTION_PORT = 16005, 16055
+from _servers import PROFILE, percentile, running
+
+RASA_PORT, ACTION_PORT, WEB_PORT = 16005, 16055, 16080
 BASE = f"http://127.0.0.1:{RASA_PORT}"
-PROFILE = "I'm 29 with a PhD in physics from ETH Zurich, am I eligible?"
-
-
-def start_servers(workdir: Path) -> tuple[subprocess.Popen, float]:
-    env = dict(os.environ, RASA_PORT=str(RASA_PORT), ACTION_PORT=str(ACTION_PORT), WEB_PORT="16080",
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTION_PORT}/webhook", TRACKER_URL=f"sqlite:///{workdir / 'tracker.db'}", SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2")
-    started = time.perf_counter()
-    process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env,
-                               stdout=open(workdir / "servers.log", "w"), stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        try:
-            if requests.post(f"{BASE}/webhooks/rest/webhook", json={"sender": "warmup", "message": "hello"},
-                             timeout=5).ok:
-                return process, time.perf_counter() - started
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    os.killpg(process.pid, signal.SIGTERM)
-    sys.exit("servers did not start; see " + str(workdir / "servers.log"))
-
-
-def rss_mb(pattern: str) -> float:
-    """Resident memory of the processes whose command line contains `pattern` (MB)."""
-    total = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            if pattern in cmdline and "rest_throughput" not in cmdline:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
 
 
 def one_request(kind: str, sender: str) -> float:
@@ -96,7 +55,7 @@ def measure(kind: str, turns: int, concurrency: int) -> dict:
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+        return percentile(ordered, p)
 
     return {"kind": kind, "concurrency": concurrency, "turns": turns, "tps": turns / elapsed,
             "p50": pct(50), "p95": pct(95), "p99": pct(99), "mean": statistics.mean(latencies) * 1000}
@@ -107,18 +66,14 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=10)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        process, startup = start_servers(Path(tmp))
-        try:
-            rows = []
-            for concurrency in (1, args.concurrency):
-                for kind in ("baseline", "greet", "verdict"):
-                    measure(kind, min(20, args.turns), concurrency)  # warm-up
-                    rows.append(measure(kind, args.turns, concurrency))
-            rasa_mb, actions_mb = rss_mb("rasa run --model"), rss_mb("rasa run actions")
-        finally:
-            os.killpg(process.pid, signal.SIGINT)
-            process.wait(timeout=60)
+    with tempfile.TemporaryDirectory() as tmp, running(Path(tmp), RASA_PORT, ACTION_PORT, WEB_PORT) as servers:
+        startup = servers.startup
+        rows = []
+        for concurrency in (1, args.concurrency):
+            for kind in ("baseline", "greet", "verdict"):
+                measure(kind, min(20, args.turns), concurrency)  # warm-up
+                rows.append(measure(kind, args.turns, concurrency))
+        rasa_mb, actions_mb = servers.rss_mb("rasa run --model"), servers.rss_mb("rasa run actions")
     print(f"start-up to first answered message: {startup:.1f} s")
     print(f"resident memory: Rasa server {rasa_mb:.0f} MB, action server {actions_mb:.0f} MB")
     print(f"{'request':<10}{'conc.':>6}{'turns':>7}{'turns/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")

@@ -37,6 +37,7 @@ Responder = Callable[[Call], Tuple[int, Any]]
 class RecordingServer:
     def __init__(self, respond: Responder, port: int = 0):
         self.calls: List[Call] = []
+        self.listeners: List[Callable[[Call], None]] = []  # called with each call as it arrives (benchmarks)
         self._respond = respond
         self._lock = threading.Lock()
         server = self
@@ -57,6 +58,8 @@ class RecordingServer:
                             headers, body, form)
                 with server._lock:
                     server.calls.append(call)
+                for listener in list(server.listeners):
+                    listener(call)
                 status, payload = server._respond(call)
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
