@@ -20,7 +20,6 @@ Loads only loopback, bounded in count and time; stops the servers and the fakes 
 from __future__ import annotations
 
 import argparse
-import base64
 import itertools
 import json
 import os
@@ -40,7 +39,7 @@ from wechatpy.crypto import WeChatCrypto
 from _servers import PROFILE, ROOT, percentile, running
 
 sys.path.insert(0, str(ROOT))  # the fakes live in tests/
-from tests.fakes import telegram_bot_api, wechat_api  # noqa: E402
+from tests.fakes import channel_settings, telegram_bot_api, wechat_api  # noqa: E402
 from tests.fakes.recording_server import Call, RecordingServer  # noqa: E402
 
 RASA_PORT, ACTION_PORT, WEB_PORT = 17005, 17055, 17080
@@ -245,22 +244,6 @@ def run_rows(channels: Channels, turns: int, concurrency: int) -> List[Row]:
     return rows
 
 
-def channel_settings(telegram: RecordingServer, wechat: RecordingServer) -> Dict[str, str]:
-    """Made-up credentials, as in tests/e2e/conftest.py (WeChat in safe mode, with the customer-service API)."""
-    return {
-        "TELEGRAM_TOKEN": f"{telegram_bot_api.BOT_ID}:{uuid.uuid4().hex}",
-        "TELEGRAM_BOT_NAME": "kvisa_bench_bot",
-        "TELEGRAM_WEBHOOK_URL": f"{BASE}/webhooks/telegram/webhook",
-        "TELEGRAM_SECRET_TOKEN": uuid.uuid4().hex,
-        "TELEGRAM_API_URL": telegram.url,
-        "WECHAT_TOKEN": uuid.uuid4().hex[:16],
-        "WECHAT_APPID": "wx" + uuid.uuid4().hex[:16],
-        "WECHAT_SECRET": uuid.uuid4().hex,
-        "WECHAT_AES_KEY": base64.b64encode(os.urandom(32)).decode().rstrip("="),
-        "WECHAT_API_URL": wechat.url,
-    }
-
-
 def print_table(rows: List[Row]) -> None:
     print(f"{'channel':<9}{'message':<24}{'conc.':>5}{'turns':>6}{'turns/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
           f"{'max ms':>8}  notes")
@@ -279,7 +262,7 @@ def main() -> int:
     telegram = telegram_bot_api.start()
     wechat = wechat_api.start()
     try:
-        channels = Channels(channel_settings(telegram, wechat), Arrivals(telegram, _telegram_chat),
+        channels = Channels(channel_settings.made_up(BASE, telegram.url, wechat.url, bot_name="kvisa_bench_bot"), Arrivals(telegram, _telegram_chat),
                             Arrivals(wechat, _wechat_user))
         with tempfile.TemporaryDirectory() as tmp, \
                 running(Path(tmp), RASA_PORT, ACTION_PORT, WEB_PORT, channels.settings) as servers:

@@ -19,9 +19,9 @@ import asyncio
 import hmac
 import json
 import logging
+import math
 import os
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Text
 from urllib.parse import urlsplit
@@ -36,6 +36,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.bounded_cache import ExpiringCache
 from channels.telegram_output import LongPayloads, TelegramReplies
 from channels.telegram_updates import Incoming, MalformedUpdate, read_update, update_id
 
@@ -115,7 +116,7 @@ class TelegramChannel(TelegramInput):
         self.settings = settings
         self.long_payloads = LongPayloads()
         self._replies: Optional[TelegramReplies] = None
-        self._recent_updates: "OrderedDict[int, None]" = OrderedDict()
+        self._recent_updates: ExpiringCache[bool] = ExpiringCache(max_items=RECENT_UPDATES, ttl_seconds=math.inf)
         self.webhook_registration: Optional[asyncio.Task] = None
 
     def get_output_channel(self) -> Optional[TelegramReplies]:
@@ -172,12 +173,8 @@ class TelegramChannel(TelegramInput):
         return hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), self.settings.secret_token.encode())
 
     def _first_delivery(self, update: int) -> bool:
-        if update in self._recent_updates:
-            return False
-        self._recent_updates[update] = None
-        while len(self._recent_updates) > RECENT_UPDATES:
-            self._recent_updates.popitem(last=False)
-        return True
+        _, first = self._recent_updates.get_or_create(update, lambda: True)
+        return first
 
     async def _handle(self, incoming: Incoming, replies: TelegramReplies,
                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:

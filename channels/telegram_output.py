@@ -6,13 +6,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-from collections import OrderedDict
+import math
 from typing import Any, Dict, List, Optional, Text
 
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from rasa.core.channels.telegram import TelegramOutput
+
+from channels.bounded_cache import ExpiringCache
 
 logger = logging.getLogger(__name__)
 
@@ -64,17 +66,13 @@ class LongPayloads:
     PREFIX = "#k:"
 
     def __init__(self, capacity: int = 1024):
-        self._payloads: "OrderedDict[str, str]" = OrderedDict()
-        self._capacity = capacity
+        self._payloads: ExpiringCache[str] = ExpiringCache(max_items=capacity, ttl_seconds=math.inf)
 
     def callback_data(self, payload: str) -> str:
         if len(payload.encode()) <= MAX_CALLBACK_DATA_BYTES and not payload.startswith(self.PREFIX):
             return payload
         key = self.PREFIX + base64.urlsafe_b64encode(hashlib.sha256(payload.encode()).digest()[:18]).decode()
-        self._payloads[key] = payload
-        self._payloads.move_to_end(key)
-        while len(self._payloads) > self._capacity:
-            self._payloads.popitem(last=False)
+        self._payloads.set(key, payload)
         return key
 
     def payload(self, callback_data: str) -> Optional[str]:

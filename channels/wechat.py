@@ -30,7 +30,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature, to_binary
 
 from channels.safe_xml import MAX_XML_BYTES, UnsafeXml, checked_xml
-from channels.wechat_cache import ExpiringCache
+from channels.bounded_cache import ExpiringCache
 from channels.wechat_client import DEFAULT_API_URL, CustomerServiceClient
 from channels.wechat_format import Option, Rendered, option_number, render, shorten, split_text
 

@@ -1,7 +1,7 @@
 """How the WeChat channel words the assistant's messages, cuts long text, and remembers messages for a while."""
 from hypothesis import given, strategies as st
 
-from channels.wechat_cache import ExpiringCache
+from channels.bounded_cache import ExpiringCache
 from channels.wechat_format import Option, option_number, render, shorten, split_text, utf8_len
 
 

@@ -2,7 +2,6 @@
 REST, socket.io, Telegram and WeChat channels, and the web chat page), on ports of their own and with a fresh
 SQLite tracker store, so a running `make run` is not disturbed. The Telegram Bot API and the WeChat API are
 fakes on loopback (tests/fakes) that record what the channels send."""
-import base64
 import os
 import signal
 import subprocess
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.fakes import channel_settings as channel_settings_for_fakes
 from tests.fakes import telegram_bot_api, wechat_api
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,18 +39,8 @@ def wechat_api_server():
 @pytest.fixture(scope="session")
 def channel_settings(telegram_api, wechat_api_server):
     """The channel credentials the servers are started with (all made up for the test run)."""
-    return {
-        "TELEGRAM_TOKEN": f"{telegram_bot_api.BOT_ID}:{uuid.uuid4().hex}",
-        "TELEGRAM_BOT_NAME": "kvisa_test_bot",
-        "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{RASA_PORT}/webhooks/telegram/webhook",
-        "TELEGRAM_SECRET_TOKEN": uuid.uuid4().hex,
-        "TELEGRAM_API_URL": telegram_api.url,
-        "WECHAT_TOKEN": uuid.uuid4().hex[:16],
-        "WECHAT_APPID": "wx" + uuid.uuid4().hex[:16],
-        "WECHAT_SECRET": uuid.uuid4().hex,
-        "WECHAT_AES_KEY": base64.b64encode(os.urandom(32)).decode().rstrip("="),
-        "WECHAT_API_URL": wechat_api_server.url,
-    }
+    return channel_settings_for_fakes.made_up(f"http://127.0.0.1:{RASA_PORT}", telegram_api.url,
+                                              wechat_api_server.url)
 
 
 @pytest.fixture(scope="session")

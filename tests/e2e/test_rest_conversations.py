@@ -157,26 +157,9 @@ def test_gibberish_gets_a_helpful_fallback(servers):
 
 def test_socketio_channel_answers_and_keeps_the_session(servers):
     """The socket.io channel that web widgets speak: session_request first, then user_uttered -> bot_uttered."""
-    import socketio
-
     session_id = uuid.uuid4().hex
-    replies, confirmed = [], []
-    client = socketio.Client(reconnection=False)
-    client.on("session_confirm", lambda data: confirmed.append(data))
-    client.on("bot_uttered", lambda data: replies.append(data))
-    client.connect(BASE, transports=["polling"], socketio_path="/socket.io", wait_timeout=20)
-    try:
-        client.emit("session_request", {"session_id": session_id})
-        deadline = time.time() + 20
-        while not confirmed and time.time() < deadline:
-            time.sleep(0.2)
-        client.emit("user_uttered", {"message": "what is the K visa?", "session_id": session_id})
-        deadline = time.time() + 30
-        while not replies and time.time() < deadline:
-            time.sleep(0.2)
-    finally:
-        client.disconnect()
-    assert confirmed, "no session_confirm"
+    replies = _socket_conversation(session_id, [
+        ("user_uttered", {"message": "what is the K visa?", "session_id": session_id})])
     assert replies and "K visa" in replies[0].get("text", ""), replies
     events = requests.get(f"{BASE}/conversations/{session_id}/tracker", params={"token": TOKEN}, timeout=30).json()
     assert events["latest_message"]["text"] == "what is the K visa?"

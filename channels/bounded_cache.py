@@ -1,5 +1,6 @@
-"""A small bounded, expiring in-memory map: remembers each WeChat message while WeChat may retry it, and each
-user's last numbered options. Per process: several Rasa servers behind a proxy do not share it."""
+"""A small bounded, expiring in-memory map, for what the channels remember for a while: WeChat messages that
+WeChat may retry and each user's numbered options, Telegram updates already handled and long button payloads.
+Per process: several Rasa servers behind a proxy do not share it."""
 from __future__ import annotations
 
 import time
