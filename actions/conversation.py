@@ -1,7 +1,8 @@
-"""Actions around the form: why a question is asked, and starting the check over."""
+"""Actions around the form: why a question is asked, starting the check over, and routing statements."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import re
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -9,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 import kvisa
-from actions.common import requested_slot
+from actions.common import latest_text, requested_slot
+from actions.profile_slots import PROFILE, form_values
 
 EXPLAINED_SLOTS = set(kvisa.CRITERIA) | {"purpose"}
 
@@ -32,7 +34,14 @@ class ActionResetEligibility(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_reset")
-        return [SlotSet(name, None) for name in kvisa.CRITERIA] + [SlotSet("failed_attempts", None)]
+        return [SlotSet(name, None) for name in kvisa.CRITERIA] + [SlotSet(PROFILE, None),
+                                                                   SlotSet("failed_attempts", None)]
+
+
+def stated_facts(text: str) -> int:
+    """How many of the four facts a message states about the applicant."""
+    values = form_values(kvisa.extract_profile(text))
+    return sum(1 for name in kvisa.CRITERIA if values.get(name))
 
 
 class ActionRouteDetails(Action):
@@ -44,29 +53,57 @@ class ActionRouteDetails(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        entities = {e.get("entity"): e.get("value") for e in (tracker.latest_message or {}).get("entities") or []}
-        if any(name in entities for name in kvisa.CRITERIA):
+        text = latest_text(tracker)
+        if stated_facts(text):
             return [FollowupAction("eligibility_form")]
-        if "purpose" in entities:
-            return [SlotSet("purpose", entities["purpose"]), FollowupAction("purpose_form")]
+        purpose = kvisa.parse_purpose(text)
+        if purpose.purpose:
+            return [SlotSet("purpose", purpose.purpose), FollowupAction("purpose_form")]
         dispatcher.utter_message(response="utter_fallback")
         return []
 
 
 PROFILE_FACTS_FOR_A_CHECK = 2  # this many of age/degree/field/institution in an FAQ question: check their case too
+SECOND_TOPIC_MIN_CONFIDENCE = 0.15  # the runner-up topic of a two-question message must be at least this likely
+_QUESTION_START = re.compile(
+    r"(?:\?|\.|;|\band\b|\balso\b|\bplus\b)\s*(?:also\s+|and\s+)?(?:how|what|when|where|which|who|why|can|could|do|does|"
+    r"is|are|will|would|should|must|may|any|pls|please)\b", re.IGNORECASE)
 
 
-class ActionCheckProfileAfterFaq(Action):
-    """An FAQ question that also describes the asker ("I'm 41 with a PhD in chemistry, is 45 the limit?"):
-    after the general answer, check their own case with what they said."""
+def asks_two_questions(text: str) -> bool:
+    """'How much is it and how long does it take?': a second question starts after the first one."""
+    text = " ".join(str(text or "").split())
+    return text.count("?") >= 2 or bool(_QUESTION_START.search(text[8:]))
+
+
+def second_topic(tracker: Tracker) -> Optional[str]:
+    """The runner-up FAQ topic of a two-question message, when the selector found it likely enough."""
+    message = tracker.latest_message or {}
+    if not asks_two_questions(message.get("text") or ""):
+        return None
+    selector = (message.get("response_selector") or {}).get("faq") or {}
+    first = ((selector.get("response") or {}).get("intent_response_key"))
+    for item in (selector.get("ranking") or [])[:2]:
+        key = item.get("intent_response_key")
+        if key and key != first and float(item.get("confidence") or 0) >= SECOND_TOPIC_MIN_CONFIDENCE:
+            return key
+    return None
+
+
+class ActionAfterFaq(Action):
+    """After the FAQ answer: a second question in the same message gets its answer too; and an FAQ question
+    that also described the asker ("I'm 41 with a PhD in chemistry, is 45 the limit?") gets their own check."""
 
     def name(self) -> Text:
-        return "action_check_profile_after_faq"
+        return "action_after_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        stated = {e.get("entity") for e in (tracker.latest_message or {}).get("entities") or []} & set(kvisa.CRITERIA)
-        if len(stated) < PROFILE_FACTS_FOR_A_CHECK:
+        second = second_topic(tracker)
+        if second:
+            dispatcher.utter_message(response="utter_also_asked")
+            dispatcher.utter_message(response=f"utter_{second}")
+        if stated_facts(latest_text(tracker)) < PROFILE_FACTS_FOR_A_CHECK:
             return []
         dispatcher.utter_message(response="utter_check_your_case")
         return [FollowupAction("eligibility_form")]

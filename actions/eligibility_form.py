@@ -1,37 +1,33 @@
-"""Validates the eligibility form: each answer is read by kvisa, a bad one gets a precise re-ask."""
+"""Runs the eligibility form: every message is read once by kvisa into a profile; the form asks for what is
+still missing, and an answer it cannot use gets a precise re-ask."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 import kvisa
-from actions.common import echo, latest_entities, latest_text, requested_slot
+from actions.common import echo, latest_text, requested_slot
+from actions.profile_slots import ANSWER_INTENTS, PROFILE, form_values, merge, slot_events, stored_profile
 
 SUMMARY = {
     "age": lambda value: f"age {value}",
-    "degree": lambda value: kvisa.level_label(value),
+    "degree": lambda value: kvisa.level_label(value) if value not in (kvisa.UNCLEAR, "") else "your degree",
     "field": lambda value: str(value),
-    "institution": lambda value: str(value),
+    "institution": lambda value: "an institution not on our list" if value == kvisa.UNLISTED else str(value),
 }
 FAILURES_BEFORE_OFFER = 2  # after this many unusable answers in a row, offer to skip or stop
 FAILED_ATTEMPTS = "failed_attempts"
+INVALID_RESPONSE = {"degree": "utter_invalid_degree", "field": "utter_invalid_field",
+                    "institution": "utter_invalid_institution"}
 
 
-def field_of_the_degree(tracker: Tracker) -> Optional[str]:
-    """Several fields in one message ("PhD in CS from MIT, now running an online shop for fashion"): the field
-    of the degree is the one that follows the degree mention; Rasa's slot mapping would keep the last one."""
-    entities = (tracker.latest_message or {}).get("entities") or []
-    fields = [e for e in entities if e.get("entity") == "field" and e.get("start") is not None]
-    if len(fields) < 2:
-        return None
-    degree_ends = [e["end"] for e in entities if e.get("entity") == "degree" and e.get("end") is not None]
-    after_degree = [f for f in fields if any(0 <= f["start"] - end <= 12 for end in degree_ends)]
-    chosen = after_degree[0] if after_degree else fields[0]
-    return chosen.get("value")
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
 class FailureCountingValidator:
@@ -57,15 +53,8 @@ class FailureCountingValidator:
             result[FAILED_ATTEMPTS] = counts
         return result
 
-    @staticmethod
-    def _is_side_remark(slot: str, value: Any, tracker: Tracker) -> bool:
-        """The whole message landed in the asked slot, but it named other facts instead ("sorry, I'm 31"
-        while we asked for the field): not an answer to this question, so no error message."""
-        return (requested_slot(tracker) == slot and value == latest_text(tracker)
-                and slot not in latest_entities(tracker) and bool(latest_entities(tracker)))
-
     def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  read: Callable[[str], Optional[Any]], response: str, **values: Any) -> Dict[Text, Any]:
+                  read, response: str, **values: Any) -> Dict[Text, Any]:
         if value is None:
             return {slot: None}
         if str(value).strip().lower() == kvisa.SKIPPED:
@@ -73,8 +62,6 @@ class FailureCountingValidator:
         accepted = read(str(value))
         if accepted is not None:
             return self._accept(slot, accepted, tracker)
-        if self._is_side_remark(slot, value, tracker):
-            return {slot: None}
         return self._reject(slot, dispatcher, tracker, response, answer=echo(value), **values)
 
 
@@ -82,84 +69,104 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
     def name(self) -> Text:
         return "validate_eligibility_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        events = await super().run(dispatcher, tracker, domain)
-        self._acknowledge(events, dispatcher, tracker)
-        return events
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        """As FormValidationAction.run, but keeps the events for slots outside the form (the profile, the
+        failure counts), which the base class drops."""
+        extraction = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(extraction)
+        validation = await self._extract_validation_events(dispatcher, tracker, domain)
+        validated = {e.get("name") for e in validation if e.get("event") == "slot"}
+        return [e for e in extraction if e.get("name") not in validated] + validation
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        """Reads the latest message into the profile (all facts it states, and a bare answer to the question
+        asked), and says what was understood, what is noted and what cannot be used."""
+        from rasa_sdk.events import SlotSet
+
+        asked = requested_slot(tracker)
+        intent = latest_intent(tracker)
+        text = latest_text(tracker)
+        before = stored_profile(tracker)
+        if intent == "skip" and asked in kvisa.CRITERIA:
+            new = kvisa.Profile(skipped=(asked,))
+        else:
+            new = kvisa.answer_profile(text, asked if intent in ANSWER_INTENTS else None)
+        profile = merge(before, new)
+        values = slot_events(profile)
+        updates: Dict[str, Any] = {PROFILE: values[PROFILE]}
+        old_values = form_values(before)
+        for name in kvisa.CRITERIA:
+            if values[name] != old_values.get(name):
+                updates[name] = values[name]
+        self._notes(dispatcher, tracker, before, profile, new, asked)
+        if asked in kvisa.CRITERIA and intent in ANSWER_INTENTS and values.get(asked) is None:
+            updates.update(self._cannot_use(asked, text, new, dispatcher, tracker))
+        elif asked in kvisa.CRITERIA and values.get(asked) is not None:
+            updates.update({k: v for k, v in self._accept(asked, values[asked], tracker).items() if k != asked})
+        return [SlotSet(k, v) for k, v in updates.items()]
+
+    def _cannot_use(self, asked: str, text: str, new: kvisa.Profile, dispatcher: CollectingDispatcher,
+                    tracker: Tracker) -> Dict[str, Any]:
+        if not new.is_empty() and any(form_values(new).values()):
+            return {}  # the message said other things (a side remark, a correction): no error message
+        if asked == "degree" and any(d.in_progress for d in new.degrees):
+            dispatcher.utter_message(response="utter_degree_in_progress_which_completed")
+            return {}
+        if asked == "age":
+            parsed = kvisa.parse_age(text)
+            number = parsed.raw_number
+            shown = int(number) if number is not None and float(number).is_integer() else number
+            problem = parsed.problem or "no_number"
+            return {k: v for k, v in self._reject("age", dispatcher, tracker, f"utter_invalid_age_{problem}",
+                                                  answer=echo(text), number=shown).items() if k != "age"}
+        return {k: v for k, v in self._reject(asked, dispatcher, tracker, INVALID_RESPONSE[asked],
+                                              answer=echo(text)).items() if k != asked}
 
     @staticmethod
-    def _acknowledge(events, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        """Several facts in one message, or a fact we did not ask for (a correction): say what was understood
-        before asking for the rest."""
-        accepted = {e["name"]: e["value"] for e in events
-                    if e.get("event") == "slot" and e.get("name") in kvisa.CRITERIA and e.get("value") is not None}
-        answers = {name: tracker.get_slot(name) for name in kvisa.CRITERIA}
-        answers.update(accepted)
-        still_missing = [name for name in kvisa.CRITERIA if answers.get(name) is None]
-        asked = tracker.get_slot("requested_slot")
-        volunteered = [name for name in accepted if name != asked]  # e.g. "actually I'm 30" while asked the field
-        if still_missing and (len(accepted) >= 2 or volunteered):
-            shown = [SUMMARY[name](value) for name, value in accepted.items() if value != kvisa.SKIPPED]
+    def _notes(dispatcher: CollectingDispatcher, tracker: Tracker, before: kvisa.Profile, after: kvisa.Profile,
+               new: kvisa.Profile, asked: Optional[str]) -> None:
+        old, now = form_values(before), form_values(after)
+        changed = [name for name in kvisa.CRITERIA if now.get(name) and now[name] != old.get(name)
+                   and now[name] != kvisa.SKIPPED]
+        if new.applicant and not before.applicant:
+            dispatcher.utter_message(response="utter_note_for_someone_else", who=new.applicant)
+        if after.age is not None and "age" in changed:
+            criterion = kvisa.assess(after).criterion("age")
+            if after.age_note:
+                dispatcher.utter_message(response="utter_note_age_read_as", age=after.age, note=after.age_note)
+            if criterion.result == kvisa.Result.UNCERTAIN:
+                dispatcher.utter_message(response="utter_note_age_uncertain", reason=criterion.reason)
+        chosen = kvisa.best_degree(after)
+        if asked == "field" and "field" in changed:
+            typed = kvisa.parse_field(latest_text(tracker))
+            if typed.fuzzy and typed.name == now["field"]:
+                dispatcher.utter_message(response="utter_note_understood_as", answer=echo(latest_text(tracker)),
+                                         name=typed.name)
+        if "field" in changed and chosen is not None and chosen.field:
+            parsed = kvisa.parse_field(chosen.field)
+            if parsed.status == "borderline":
+                dispatcher.utter_message(response="utter_note_field_borderline", name=parsed.name)
+        if "institution" in changed and now.get("institution") == kvisa.UNLISTED:
+            shown = chosen.institution_text if chosen is not None and chosen.institution_text else "this institution"
+            dispatcher.utter_message(response="utter_note_institution_unlisted", name=echo(shown))
+        for d in new.degrees:
+            if d.in_progress:
+                dispatcher.utter_message(response="utter_note_in_progress", degree=kvisa.describe_degree(d))
+        if any(d.online for d in new.degrees):
+            dispatcher.utter_message(response="utter_note_online")
+        still_missing = [name for name in kvisa.CRITERIA if now.get(name) is None]
+        volunteered = [name for name in changed if name != asked]
+        if still_missing and (len(changed) >= 2 or volunteered):
+            shown = [SUMMARY[name](now[name]) for name in kvisa.CRITERIA if name in changed]
             dispatcher.utter_message(response="utter_noted", facts=", ".join(shown))
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> List[Text]:
         """Once an official condition is clearly not met (degree below bachelor's, a non-STEM field), the
         remaining questions cannot change the outcome: stop asking and give the verdict."""
-        answers = {name: tracker.get_slot(name) for name in kvisa.CRITERIA}
-        if kvisa.assess(**answers).outcome is kvisa.Outcome.NOT_ELIGIBLE:
-            return [name for name in domain_slots if answers.get(name) is not None]
+        verdict = kvisa.assess(stored_profile(tracker))
+        final = {kvisa.Reason.DEGREE_BELOW_MINIMUM, kvisa.Reason.FIELD_NOT_STEM}  # not "a degree in progress"
+        if any(c.result is kvisa.Result.NOT_MET and c.reason_code in final for c in verdict.criteria):
+            return [name for name in domain_slots if tracker.get_slot(name) is not None]
         return domain_slots
-
-    def validate_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                     domain: DomainDict) -> Dict[Text, Any]:
-        if value is None or str(value).strip().lower() == kvisa.SKIPPED:
-            return self._validate("age", value, dispatcher, tracker, lambda _: None, "")
-        parsed = kvisa.parse_age(str(value))
-        if parsed.value is None:
-            if self._is_side_remark("age", value, tracker):
-                return {"age": None}
-            number = parsed.raw_number
-            shown = int(number) if number is not None and float(number).is_integer() else number
-            return self._reject("age", dispatcher, tracker, f"utter_invalid_age_{parsed.problem}",
-                                answer=echo(value), number=shown)
-        verdict = kvisa.assess(age=str(parsed.value)).criterion("age")
-        if verdict.result == kvisa.Result.UNCERTAIN:
-            dispatcher.utter_message(response="utter_note_age_uncertain", reason=verdict.reason)
-        return self._accept("age", str(parsed.value), tracker)
-
-    def validate_degree(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: DomainDict) -> Dict[Text, Any]:
-        def read(text: str) -> Optional[str]:
-            return kvisa.parse_degree(text).level
-
-        return self._validate("degree", value, dispatcher, tracker, read, "utter_invalid_degree")
-
-    def validate_field(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       domain: DomainDict) -> Dict[Text, Any]:
-        value = field_of_the_degree(tracker) or value
-        def read(text: str) -> Optional[str]:
-            parsed = kvisa.parse_field(text)
-            if parsed.name is None:
-                return None
-            if parsed.fuzzy:
-                dispatcher.utter_message(response="utter_note_understood_as", answer=echo(text), name=parsed.name)
-            if parsed.status == "borderline":
-                dispatcher.utter_message(response="utter_note_field_borderline", name=parsed.name)
-            return parsed.name
-
-        return self._validate("field", value, dispatcher, tracker, read, "utter_invalid_field")
-
-    def validate_institution(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> Dict[Text, Any]:
-        def read(text: str) -> Optional[str]:
-            parsed = kvisa.match_institution(text)
-            if parsed.name is None:
-                return None
-            if parsed.fuzzy:
-                dispatcher.utter_message(response="utter_note_understood_as", answer=echo(text), name=parsed.name)
-            if not parsed.listed:
-                dispatcher.utter_message(response="utter_note_institution_unlisted", name=echo(parsed.name))
-            return parsed.name
-
-        return self._validate("institution", value, dispatcher, tracker, read, "utter_invalid_institution")

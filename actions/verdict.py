@@ -1,18 +1,23 @@
-"""Gives the eligibility estimate: one line per criterion, caveats, next steps, and a structured payload."""
+"""Gives the eligibility estimate (one line per criterion, the degree that decided, notes, caveats, next steps,
+and a structured payload), and answers what-ifs after it."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 import kvisa
+from actions.common import latest_text
+from actions.profile_slots import merge, stored_profile
 
 HEADLINES = {
-    kvisa.Outcome.LIKELY_ELIGIBLE: "Likely eligible: on what is published, your profile fits the K visa.",
+    kvisa.Outcome.LIKELY_ELIGIBLE: "Likely eligible: on what is published, {whose} profile fits the K visa.",
     kvisa.Outcome.NOT_ELIGIBLE: "Not eligible on the published rules: at least one official condition is not met.",
-    kvisa.Outcome.UNCERTAIN: "Uncertain: part of your profile depends on rules that are not published yet.",
+    kvisa.Outcome.UNCERTAIN: "Uncertain: part of {whose} profile depends on rules that are not published yet.",
     kvisa.Outcome.INCOMPLETE: "Incomplete: I am missing something to give an estimate.",
 }
 RESULT_MARKS = {
@@ -25,7 +30,8 @@ CERTAINTY_NOTES = {"official": "official rule", "reported": "reported, not offic
 
 
 def render(verdict: kvisa.Verdict) -> str:
-    lines = [HEADLINES[verdict.outcome], ""]
+    whose = f"your {verdict.applicant}'s" if verdict.applicant else "your"
+    lines = [HEADLINES[verdict.outcome].format(whose=whose), ""]
     for c in verdict.criteria:
         note = CERTAINTY_NOTES.get(c.certainty, c.certainty)
         if c.reason_code is kvisa.Reason.INSTITUTION_LISTED:
@@ -34,11 +40,18 @@ def render(verdict: kvisa.Verdict) -> str:
         if verdict.outcome is kvisa.Outcome.NOT_ELIGIBLE and c.reason_code is kvisa.Reason.MISSING:
             reason, note = "not asked: it would not change this outcome.", "not needed"
         lines.append(f"{RESULT_MARKS[c.result]} {c.criterion.capitalize()}: {reason} ({note})")
+    if verdict.notes:
+        lines += [""] + [f"• {n}" for n in verdict.notes]
     lines += ["", "Keep in mind:"] + [f"• {caveat}" for caveat in verdict.caveats]
     if verdict.outcome is not kvisa.Outcome.NOT_ELIGIBLE:
         lines += ["", "Next steps:"] + [f"• {step}" for step in verdict.next_steps]
     lines += ["", f"Based on policy data version {verdict.policy_version}."]
     return "\n".join(lines)
+
+
+def send_verdict(dispatcher: CollectingDispatcher, verdict: kvisa.Verdict) -> None:
+    # One message with both forms: text channels show the text, the web page draws the card instead.
+    dispatcher.utter_message(text=render(verdict), json_message=verdict.to_payload())
 
 
 class ActionAssessEligibility(Action):
@@ -47,8 +60,65 @@ class ActionAssessEligibility(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        verdict = kvisa.assess(**{name: tracker.get_slot(name) for name in kvisa.CRITERIA})
-        # One message with both forms: text channels show the text, the web page draws the card instead.
-        dispatcher.utter_message(text=render(verdict), json_message=verdict.to_payload())
+        send_verdict(dispatcher, kvisa.assess(stored_profile(tracker)))
         dispatcher.utter_message(response="utter_after_verdict")
+        return []
+
+
+_ALSO = ("also", "additionally", "as well", "too", "another", "plus", "in addition")
+
+
+def what_if_profile(current: kvisa.Profile, text: str) -> kvisa.Profile:
+    """The current profile with the facts of a what-if changed: a new age; a degree named 'instead' replaces
+    the deciding one (keeping its field and institution unless the new one names them); 'also' adds one."""
+    change = kvisa.extract_profile(text)
+    if change.age is None:
+        bare = kvisa.parse_age(text) if not change.degrees else None
+        if bare is not None and bare.value is not None:
+            change = replace(change, age=bare.value)
+    if not change.degrees:
+        return merge(current, replace(change, applicant=None))
+    chosen = kvisa.best_degree(current)
+    new_degrees = []
+    for d in change.degrees:
+        if not d.level and chosen is not None:
+            d = replace(chosen, field=d.field or chosen.field, institution=d.institution or chosen.institution,
+                        institution_text=d.institution_text or chosen.institution_text)
+        elif chosen is not None:
+            d = replace(d, field=d.field or chosen.field,
+                        institution=d.institution or (None if d.institution_text else chosen.institution),
+                        institution_text=d.institution_text or (None if d.institution else chosen.institution_text))
+        new_degrees.append(d)
+    adds = any(word in text.lower() for word in _ALSO)
+    kept = [d for d in current.degrees if d is not chosen] if not adds else list(current.degrees)
+    if adds:
+        kept = list(current.degrees)
+    return replace(current, age=change.age if change.age is not None else current.age,
+                   age_note=change.age_note if change.age is not None else current.age_note,
+                   degrees=tuple(kept + new_degrees))
+
+
+class ActionWhatIf(Action):
+    """'What if I were 47?', 'and with my master's from Delft instead?': the verdict again with the changed
+    fact, and what changed. The stored answers stay as they are."""
+
+    def name(self) -> Text:
+        return "action_what_if"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        current = stored_profile(tracker)
+        text = latest_text(tracker)
+        if current.is_empty():
+            # No verdict yet to compare with: this is a profile to check.
+            return [FollowupAction("eligibility_form")]
+        changed = what_if_profile(current, text)
+        if changed == current:
+            dispatcher.utter_message(response="utter_what_if_nothing")
+            return []
+        before, after = kvisa.assess(current), kvisa.assess(changed)
+        send_verdict(dispatcher, after)
+        who = f"for your {current.applicant}" if current.applicant else "hypothetical"
+        dispatcher.utter_message(response="utter_what_if_changes", applicant=who,
+                                 changes=" ".join(kvisa.changes(before, after)))
         return []

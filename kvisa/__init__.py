@@ -2,7 +2,7 @@
 
 Never imports Rasa: the same code answers the command line, the tests and the bot.
 """
-from kvisa.assessment import CRITERIA, Outcome, Reason, Result, Verdict, assess
+from kvisa.assessment import CRITERIA, Outcome, Reason, Result, Verdict, assess, best_degree, changes, describe_degree
 from kvisa.parsing import (
     SKIPPED,
     level_label,
@@ -12,9 +12,12 @@ from kvisa.parsing import (
     parse_field,
     parse_purpose,
 )
+from kvisa.profile import UNCLEAR, UNLISTED, Degree, Profile, answer_profile, extract_profile, profile_from_answers
 from kvisa.zvisa import advice
 
 __all__ = [
-    "CRITERIA", "Outcome", "Reason", "Result", "SKIPPED", "Verdict", "advice", "assess", "level_label",
-    "match_institution", "parse_age", "parse_degree", "parse_field", "parse_purpose",
+    "CRITERIA", "Degree", "Outcome", "Profile", "Reason", "Result", "SKIPPED", "UNCLEAR", "UNLISTED", "Verdict",
+    "advice", "answer_profile", "assess", "best_degree", "changes", "describe_degree", "extract_profile",
+    "level_label", "match_institution", "parse_age", "parse_degree", "parse_field", "parse_purpose",
+    "profile_from_answers",
 ]

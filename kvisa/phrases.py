@@ -45,6 +45,10 @@ class PhraseIndex(Generic[V]):
 
     def find_all(self, text: str) -> list[PhraseMatch[V]]:
         prepared = text.replace(".", "") if self.case_sensitive else normalise(text)
+        return self.find_prepared(prepared)
+
+    def find_prepared(self, prepared: str) -> list[PhraseMatch[V]]:
+        """Matches in text already normalised by the caller (offsets are offsets into `prepared`)."""
         found = [PhraseMatch(m.group(1), self._values[m.group(1)], m.start()) for m in self._pattern.finditer(prepared)]
         if self._cjk:
             found += [PhraseMatch(m.group(0), self._values[m.group(0)], m.start()) for m in self._cjk.finditer(prepared)]

@@ -1,12 +1,14 @@
 """Builds the project's own spaCy pipeline: blank English plus entity rules made from kvisa/data.
 
-    python -m kvisa.spacy_pipeline build/spacy/kvisa_en
+    python -m kvisa.spacy_pipeline build/spacy/kvisa_en [build/vectors/en_core_web_md]
 
 No model is downloaded: the pipeline is `spacy.blank("en")` with an `entity_ruler` whose patterns come from
 the degree, field, institution and purpose files, plus token patterns for ages ("I'm 29", "29 years old",
 "aged twenty-nine"). Rasa's SpacyNLP loads the written directory; SpacyEntityExtractor turns its entities into
 Rasa entities named age, degree, field, institution and purpose. Building twice from the same data gives the
-same directory.
+same directory. With a second argument, the word vectors in that directory (en_core_web_md's, fetched by
+scripts/fetch-vectors.sh) become the pipeline's vectors, so that Rasa's SpacyFeaturizer gives the classifiers
+dense features in which "salary" is near "wage".
 """
 from __future__ import annotations
 
@@ -102,10 +104,25 @@ def patterns() -> list[dict]:
     return out
 
 
-def build(target: Path):
+def _load_vectors(nlp, source: Path) -> None:
+    """Vectors.from_disk also wants a strings file, which the vector files come without: give it an empty one."""
+    import tempfile
+
+    from spacy.vectors import Vectors
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("vectors", "key2row", "vectors.cfg"):
+            (Path(tmp) / name).symlink_to((Path(source) / name).resolve())
+        (Path(tmp) / "strings.json").write_text("[]", encoding="utf-8")
+        nlp.vocab.vectors = Vectors().from_disk(tmp)
+
+
+def build(target: Path, vectors: Path | None = None):
     import spacy  # only the builder needs spaCy
 
     nlp = spacy.blank("en")
+    if vectors is not None:
+        _load_vectors(nlp, vectors)
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True})
     ruler.add_patterns(patterns())
     target = Path(target)
@@ -122,7 +139,7 @@ def build(target: Path):
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     target = Path(argv[0] if argv else "build/spacy/kvisa_en")
-    nlp = build(target)
+    nlp = build(target, Path(argv[1]) if len(argv) > 1 else None)
     print(f"wrote {target} with {len(nlp.get_pipe('entity_ruler').patterns)} entity patterns")
     return 0
 

@@ -1,13 +1,20 @@
 """Verdict, Z-visa advice, why-questions and reset: events and messages from trackers built here."""
 import pytest
 
+import kvisa
 from actions.conversation import ActionExplainWhy, ActionResetEligibility
 from actions.verdict import ActionAssessEligibility
 from actions.zvisa import ActionZVisaAdvice, ValidatePurposeForm
 from tests.actions.conftest import make_tracker, responses, run_action, slot_sets
 
 
-def verdict_for(**slots):
+def verdict_for(age=None, degree=None, field=None, institution=None, skipped=()):
+    """The verdict for a profile of ids, stored as the form stores it (the `profile` slot and the four slots)."""
+    profile = kvisa.Profile(age=None if age is None else int(age),
+                            degrees=(kvisa.Degree(degree or "", field, institution),) if degree else (),
+                            skipped=tuple(skipped))
+    slots = {"profile": profile.to_dict(), "age": "skipped" if "age" in skipped else age, "degree": degree,
+             "field": field, "institution": institution}
     events, messages = run_action(ActionAssessEligibility(), make_tracker(slots=slots, active_loop=None))
     text = messages[0]["text"]
     payload = next(m["custom"] for m in messages if m.get("custom"))
@@ -27,18 +34,21 @@ def test_likely_eligible_verdict_text_and_payload():
 
 
 def test_not_eligible_verdict_says_why():
-    text, payload, _ = verdict_for(age="29", degree="below_bachelor", field="Physics", institution="MIT")
+    text, payload, _ = verdict_for(age="29", degree="below_bachelor", field="Physics",
+                                 institution="Massachusetts Institute of Technology")
     assert payload["verdict"] == "not_eligible"
     assert "bachelor" in text
 
 
 def test_over_45_is_uncertain_never_not_eligible():
-    _, payload, _ = verdict_for(age="50", degree="master", field="Chemistry", institution="MIT")
+    _, payload, _ = verdict_for(age="50", degree="master", field="Chemistry",
+                                institution="Massachusetts Institute of Technology")
     assert payload["verdict"] == "uncertain"
 
 
 def test_incomplete_when_skipped():
-    _, payload, _ = verdict_for(age="skipped", degree="master", field="Chemistry", institution="MIT")
+    _, payload, _ = verdict_for(degree="master", field="Chemistry", institution="Massachusetts Institute of Technology",
+                                skipped=("age",))
     assert payload["verdict"] == "incomplete" and payload["missing"] == ["age"]
 
 
@@ -86,7 +96,7 @@ def test_why_explains_the_current_question(requested, response, domain):
 def test_reset_clears_the_answers():
     events, _ = run_action(ActionResetEligibility(), make_tracker(slots={"age": "29", "degree": "master"}))
     assert slot_sets(events) == {"age": None, "degree": None, "field": None, "institution": None,
-                                 "failed_attempts": None}
+                                 "profile": None, "failed_attempts": None}
 
 
 def test_every_response_the_actions_use_exists(domain):
@@ -94,43 +104,46 @@ def test_every_response_the_actions_use_exists(domain):
             "utter_note_age_uncertain", "utter_invalid_degree", "utter_invalid_field", "utter_note_field_borderline",
             "utter_invalid_institution", "utter_note_institution_unlisted", "utter_note_understood_as",
             "utter_invalid_purpose", "utter_offer_skip", "utter_after_verdict", "utter_after_z_advice",
-            "utter_z_visa_general", "utter_reset", "utter_why_purpose", "utter_why_degree", "utter_why_field"]
+            "utter_z_visa_general", "utter_reset", "utter_why_purpose", "utter_why_degree", "utter_why_field",
+            "utter_noted", "utter_check_your_case", "utter_fallback", "utter_note_for_someone_else",
+            "utter_note_age_read_as", "utter_note_in_progress", "utter_degree_in_progress_which_completed",
+            "utter_note_online", "utter_what_if_changes", "utter_what_if_nothing"]
     assert [r for r in used if r not in domain["responses"]] == []
 
 
-def route(text, entities):
+def route(text):
+    """ActionRouteDetails reads the message text itself (through kvisa), not NLU entities."""
     from actions.conversation import ActionRouteDetails
-    return run_action(ActionRouteDetails(), make_tracker(text=text, entities=entities, active_loop=None))
+    return run_action(ActionRouteDetails(), make_tracker(text=text, active_loop=None))
 
 
 def test_details_outside_a_form_start_the_check():
-    events, messages = route("sorry, I'm 31", {"age": "I'm 31"})
+    events, messages = route("sorry, I'm 31")
     assert events == [{"event": "followup", "name": "eligibility_form", "timestamp": None}] and messages == []
 
 
 def test_a_plan_outside_a_form_starts_the_z_visa_advice():
-    events, _ = route("I want to start a company there", {"purpose": "start a company"})
-    assert slot_sets(events) == {"purpose": "start a company"}
+    events, _ = route("I want to start a company there")
+    assert slot_sets(events) == {"purpose": "business"}  # the purpose id, as the purpose form stores it
     assert events[-1]["event"] == "followup" and events[-1]["name"] == "purpose_form"
 
 
 def test_nothing_recognisable_gets_the_fallback():
-    events, messages = route("asdfghjkl", {})
+    events, messages = route("asdfghjkl")
     assert events == [] and responses(messages) == ["utter_fallback"]
 
 
-def after_faq(entities):
-    from actions.conversation import ActionCheckProfileAfterFaq
-    return run_action(ActionCheckProfileAfterFaq(), make_tracker(text="q", intent="faq", entities=entities,
-                                                                 active_loop=None))
+def after_faq(text):
+    from actions.conversation import ActionAfterFaq
+    return run_action(ActionAfterFaq(), make_tracker(text=text, intent="faq", active_loop=None))
 
 
 def test_an_faq_that_describes_the_asker_continues_into_their_check():
-    events, messages = after_faq({"age": "41", "degree": "phd", "field": "chemistry"})
+    events, messages = after_faq("I'm 41 and hold a doctorate in chemistry, is 45 really the upper limit?")
     assert events[-1]["event"] == "followup" and events[-1]["name"] == "eligibility_form"
     assert responses(messages) == ["utter_check_your_case"]
 
 
 def test_a_plain_faq_ends_with_the_answer():
-    events, messages = after_faq({"degree": "bachelor's"})
+    events, messages = after_faq("is a bachelor's degree enough for the K visa?")
     assert events == [] and messages == []

@@ -1,0 +1,603 @@
+"""Reads a whole message into a profile of ids: the applicant's age, every degree with its field and
+institution, whether it is finished or online, whether the applicant teaches or does research, and whether
+the profile is someone else's ("my son is 23 ...").
+
+    extract_profile("a 27-year-old developer, BSc in CS from Anna University, then an MSc in robotics at TUM")
+
+Parse once, at the edge: the dialogue keeps the returned ids in slots and `kvisa.assess_profile()` judges
+them; nothing downstream reads the user's text again. Every grammar here comes from kvisa/data
+(degrees.yml, fields.yml, institutions.yml, people.yml) so that the word lists can be reviewed without code.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
+from typing import Optional
+
+from kvisa.datafiles import data, policy
+from kvisa.parsing import (
+    _degree_index,
+    _exact_field,
+    _field_result,
+    _fuzzy_field,
+    _institution_index,
+    _longest_whole_name,
+    match_institution,
+    parse_age,
+    parse_field,
+    level_rank,
+)
+from kvisa.text import normalise
+
+UNLISTED = "unlisted"  # institution id for an institution that is not on our list, or described without a name
+UNCLEAR = "unclear"    # degree level id for a degree whose equivalence is unclear
+MAX_TEXT = 2000        # longer messages are refused by the channels; never parse more than this
+
+# ------------------------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Degree:
+    level: str                       # a level id of degrees.yml, or UNCLEAR
+    field: Optional[str] = None      # canonical field name of fields.yml
+    institution: Optional[str] = None  # canonical institution name, or UNLISTED
+    institution_text: Optional[str] = None  # as written, for an unlisted one
+    in_progress: bool = False
+    online: bool = False
+    written: str = ""                # the degree as the user wrote it ("Dipl.-Ing.")
+
+
+@dataclass(frozen=True)
+class Profile:
+    age: Optional[int] = None
+    age_note: Optional[str] = None   # how the age was read, when not stated ("born in 1994")
+    degrees: tuple = ()
+    applicant: Optional[str] = None  # None: the user; otherwise who ("son", "wife", "student")
+    teaching_or_research: bool = False
+    online_hint: bool = False        # "online" said without a clear degree to attach it to
+    skipped: tuple = ()              # the questions the user chose to skip ("age", "field", ...)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["degrees"] = [asdict(d) for d in self.degrees]
+        return out
+
+    @staticmethod
+    def from_dict(value: Optional[dict]) -> "Profile":
+        if not value:
+            return Profile()
+        known = {k: v for k, v in value.items() if k in Profile.__dataclass_fields__}
+        known["skipped"] = tuple(value.get("skipped") or ())
+        known["degrees"] = tuple(Degree(**{k: v for k, v in d.items() if k in Degree.__dataclass_fields__})
+                                 for d in value.get("degrees") or [])
+        return Profile(**known)
+
+    def is_empty(self) -> bool:
+        return self.age is None and not self.degrees and not self.teaching_or_research
+
+
+@lru_cache(maxsize=None)
+def _people() -> dict:
+    return data("people")
+
+
+def _words(key: str) -> str:
+    """An alternation of the phrases listed under `key` in people.yml, longest first."""
+    items = sorted({str(p).lower() for p in _people()[key]}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in items)
+
+
+# ------------------------------------------------------------------------------------------- age
+
+_NUM_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_WORDED = re.compile(r"\b(" + "|".join(_TENS) + r")(?:[\s-]+(" + "|".join(list(_NUM_WORDS)[1:10]) + r"))?\b"
+                     r"|\b(" + "|".join(list(_NUM_WORDS)[13:]) + r")\b")
+
+
+def _digits_for_words(text: str) -> str:
+    """'twenty-nine' -> '29' so that one grammar reads both ('thirteen' and above only: 'one' is a pronoun)."""
+    def sub(m: re.Match) -> str:
+        if m.group(3):
+            return str(_NUM_WORDS[m.group(3)])
+        return str(_TENS[m.group(1)] + (_NUM_WORDS[m.group(2)] if m.group(2) else 0))
+    return _WORDED.sub(sub, text)
+
+
+@dataclass(frozen=True)
+class AgeFinding:
+    value: int
+    note: Optional[str] = None
+    owner: Optional[str] = None  # None: the user; else the person it belongs to ("son")
+    start: int = 0
+
+
+@lru_cache(maxsize=None)
+def _age_grammar():
+    n = r"(?P<n>\d{1,3})"
+    not_duration = (r"(?!\s*(?:%|cm|kg|lakh|k\b|usd|\$|rmb|months?|weeks?|days?|hours?|times|kids|children|papers|"
+                    r"publications|people|patents|countries|languages|semesters?|credits?|gpa|cgpa|percent))")
+    after_years = r"(?!\s*(?:of|into|in\s+(?:the|a|my|industry|it|research|academia)|at|as|with|working|work|exp|experience|teaching|research|ago|back|since|later|now|abroad|full|part))"
+    unit = r"(?:years?|yrs?|yr|y/o|y\.o\.?|yo|ans|anos|años|jahre|лет|岁)"
+    other = _words("other_people")
+    return {
+        # "turning 30 next month", "I'll be 30 in March": the age today is one less
+        "turning": re.compile(r"\b(?:turning|turn|i'?ll\s+be|i\s+will\s+be|going\s+to\s+be|gonna\s+be)\s+" + n + r"\b"
+                              r"(?!\s*(?:years?\s+)?(?:of|in\s+(?:the|industry)))"),
+        "born": re.compile(r"\b(?:born|dob|date\s+of\s+birth|d\.o\.b\.?)\s*(?:is|:|-|in|on)?\s*"
+                           r"(?:(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s./-]+(?P<m>[a-z]+|\d{1,2})[\s,./-]+)?"
+                           r"(?P<y>(?:19|20)\d\d)\b"),
+        "stated": [
+            # "a 27-year-old (software developer)", "27 years old", "27yo", "27 y/o", "27 yrs", "28 anos"
+            re.compile(r"\b" + n + r"\s*-?\s*" + unit + r"\s*-?\s*old\b"),
+            re.compile(r"\b" + n + r"\s*-?\s*(?:y/o|y\.o\.?|yo|yrs?\s+old|岁)"),
+            re.compile(r"(?:^|[\s,(])" + n + r"\s*(?:years?|yrs?|yr|ans|anos|años|jahre|лет)\b" + after_years
+                       + r"(?=\s*(?:$|[,.;:!?)]|and|with|from|i\b|me\b|having|holding|,))"),
+            # "aged 31", "age: 33", "age-27", "my age is 29"
+            re.compile(r"\b(?:age[d]?|my\s+age\s+is|age\s+is)\s*(?:is|of|:|=|-|now)?\s*" + n + r"\b" + not_duration),
+            # "I'm 29", "i m 25", "I am now 31"
+            re.compile(r"\b(?:i'?m|i\s+am|i\s+m|im)\s+(?:now\s+|only\s+|just\s+|actually\s+|currently\s+|already\s+|"
+                       r"almost\s+|nearly\s+|about\s+|around\s+)?" + n + r"\b(?!\s*[-]?\s*(?:years?|yrs?)\s+(?:of|into|in|at))"
+                       + not_duration),
+            # "I have 28 years" (a literal translation), not "I have 4 years of experience"
+            re.compile(r"\bi\s+(?:have|hav|got)\s+" + n + r"\s+(?:years|anos|años)\b" + after_years
+                       + r"(?!\s+(?:old\s+)?(?:of|working|experience|in|at|as))"),
+            # "just turned 30"
+            re.compile(r"\bturned\s+" + n + r"\b"),
+            # a hypothesis about the age: "if I were 47", "what if I was 50", "suppose I were 44"
+            re.compile(r"\b(?:if\s+i\s+(?:were|was)|i\s+were)\s+(?:only\s+|just\s+|already\s+)?" + n + r"\b"
+                       r"(?!\s*[-]?\s*(?:years?|yrs?)\s+(?:of|into|in|at))" + not_duration),
+            # "28, BSc history, Oxford" / "a biologist, 35, PhD from USP"
+            re.compile(r"^\s*" + n + r"\s*[,/;]"),
+            re.compile(r",\s*(?P<n>1[6-9]|[2-6]\d)\s*(?:,|;|\.(?!\d)|$)"),
+            # "29m", "27/f"
+            re.compile(r"\b(?P<n>[1-6]\d)\s*/?\s*(?:m|f)\b(?=\s*(?:$|[,.;]|from|with|here))"),
+        ],
+        # someone else's age: "my son is 23", "23-year-old daughter", "he's 38", "my wife (41)"
+        "other": [
+            re.compile(r"\b(?:my|our|his|her)\s+(?:\w+\s+)?(?P<who>" + other + r")\s*(?:,\s*)?(?:who\s+is\s+|is\s+|'s\s+|is\s+now\s+|"
+                       r"aged?\s+|\(|,\s*)" + n + r"\b" + not_duration),
+            re.compile(r"\b" + n + r"\s*-?\s*(?:years?|yrs?|yr)?\s*-?\s*old\s+(?P<who>" + other + r")\b"),
+            re.compile(r"\b(?P<who>he|she)\s*(?:is|'s|s)\s+(?:now\s+|only\s+|just\s+)?" + n + r"\b"
+                       r"(?!\s*(?:years?|yrs?)\s+(?:of|into|in|at))" + not_duration),
+            re.compile(r"\b(?P<who>he|she)\s+(?:is|'s)\s+" + n + r"\s*(?:years?|yrs?)\s+old\b"),
+            re.compile(r"\b(?P<who>" + other + r")\s*[,(]\s*" + n + r"\s*[,)]"),
+        ],
+    }
+
+
+def _today() -> _dt.date:
+    return _dt.date.today()
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+
+
+def _age_from_birth(m: re.Match, today: _dt.date) -> Optional[AgeFinding]:
+    year = int(m.group("y"))
+    if not 1900 < year <= today.year:
+        return None
+    day, month = m.group("d"), m.group("m")
+    month_no = None
+    if month:
+        month_no = int(month) if month.isdigit() else _MONTHS.get(month[:3])
+    if day and month_no and 1 <= month_no <= 12:
+        had_birthday = (month_no, int(day)) <= (today.month, today.day)
+        age = today.year - year - (0 if had_birthday else 1)
+        return AgeFinding(age, note=f"born {int(day)}/{month_no}/{year}", start=m.start())
+    # Only the year: the age is one of two numbers; take the one after this year's birthday.
+    return AgeFinding(today.year - year, note=f"born in {year}", start=m.start())
+
+
+def _plausible(value: int) -> bool:
+    rule = policy()["rules"]["age"]
+    return rule["sane_min"] <= value <= rule["sane_max"]
+
+
+def find_ages(text: str, today: Optional[_dt.date] = None) -> list[AgeFinding]:
+    """Every age stated in a message, the user's and other people's, in order; durations are not ages."""
+    today = today or _today()
+    low = _digits_for_words(text.lower().translate(_QUOTES))
+    grammar = _age_grammar()
+    found: list[AgeFinding] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(finding: AgeFinding, span: tuple[int, int]):
+        if any(a <= span[0] < b or span[0] <= a < span[1] for a, b in taken):
+            return
+        if _plausible(finding.value):
+            found.append(finding)
+            taken.append(span)
+
+    for pattern in grammar["other"]:
+        for m in pattern.finditer(low):
+            who = m.group("who")
+            add(AgeFinding(int(m.group("n")), owner=who, start=m.start()), m.span())
+    for m in grammar["born"].finditer(low):
+        finding = _age_from_birth(m, today)
+        if finding:
+            add(finding, m.span())
+    for m in grammar["turning"].finditer(low):
+        add(AgeFinding(int(m.group("n")) - 1, note=f"turning {m.group('n')}", start=m.start()), m.span())
+    for pattern in grammar["stated"]:
+        for m in pattern.finditer(low):
+            add(AgeFinding(int(m.group("n")), start=m.start()), m.span("n"))
+    return sorted(found, key=lambda f: f.start)
+
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-"})
+
+
+# --------------------------------------------------------------------------------------- degrees
+
+
+@dataclass(frozen=True)
+class _Mention:
+    level: str
+    start: int
+    end: int
+    written: str
+    in_progress: bool = False
+
+
+@lru_cache(maxsize=None)
+def _extra_degree_index():
+    """Degree names that need more than a level: unclear equivalences and degrees in progress."""
+    from kvisa.phrases import PhraseIndex
+    spec = data("degrees")
+    unclear = [(alias, UNCLEAR) for alias in spec.get("unclear_equivalence") or []]
+    progress = [(alias, level) for level, aliases in (spec.get("in_progress_aliases") or {}).items()
+                for alias in aliases]
+    return PhraseIndex(unclear), PhraseIndex(progress)
+
+
+def _keep_case(text: str) -> str:
+    """normalise() without lower-casing, so that case-sensitive aliases ('MS', 'BE') keep their offsets."""
+    lowered = normalise(text)
+    if len(lowered) != len(_normalise_keep_case(text)):
+        return lowered  # a character changed length when lower-cased: give up the capitals, keep offsets
+    return _normalise_keep_case(text)
+
+
+def _normalise_keep_case(text: str) -> str:
+    import unicodedata
+    from kvisa.text import strip_accents
+    text = strip_accents(unicodedata.normalize("NFKC", text)).translate(_QUOTES)
+    text = text.replace(".", "")
+    text = re.sub(r"[,;:!?()\[\]{}\"/\\|]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=None)
+def _progress_words() -> re.Pattern:
+    return re.compile(r"\b(?:" + _words("in_progress_words") + r")\b")
+
+
+@lru_cache(maxsize=None)
+def _finished_words() -> re.Pattern:
+    return re.compile(r"\b(?:" + _words("finished_words") + r")\b")
+
+
+@lru_cache(maxsize=None)
+def _online_words() -> re.Pattern:
+    return re.compile(r"\b(?:" + _words("online_words") + r")\b")
+
+
+@lru_cache(maxsize=None)
+def _unnamed_institution() -> re.Pattern:
+    return re.compile(r"\b(?:" + _words("unnamed_institution") + r")\b")
+
+
+@lru_cache(maxsize=None)
+def _research_route() -> re.Pattern:
+    return re.compile(r"\b(?:" + _words("teaching_or_research") + r")\b")
+
+
+def _mentions(keep: str, low: str) -> list[_Mention]:
+    loose, exact = _degree_index()
+    unclear, progress = _extra_degree_index()
+    raw: list[_Mention] = []
+    for index, prepared, in_progress in ((progress, low, True), (unclear, low, False), (loose, low, False),
+                                         (exact, keep, False)):
+        for m in index.find_prepared(prepared):
+            raw.append(_Mention(m.value, m.start, m.start + len(m.phrase), m.phrase, in_progress))
+    # Longest first; a mention inside a longer one is the same degree ("master of science (msc)" is one).
+    raw.sort(key=lambda m: (-(m.end - m.start), m.start))
+    kept: list[_Mention] = []
+    for m in raw:
+        if any(k.start <= m.start < k.end or m.start <= k.start < m.end for k in kept):
+            continue
+        kept.append(m)
+    kept.sort(key=lambda m: m.start)
+    merged: list[_Mention] = []
+    for m in kept:
+        # "MSc (Master of Science)", "a master's degree, an MSc": the same level right after is the same degree
+        if merged and merged[-1].level == m.level and 0 <= m.start - merged[-1].end <= 4:
+            merged[-1] = replace(merged[-1], end=m.end)
+            continue
+        merged.append(m)
+    return merged
+
+
+def _is_in_progress(low: str, mention: _Mention, prev_end: int, seg_end: int) -> bool:
+    if mention.in_progress:
+        return True
+    before = low[max(prev_end, mention.start - 40):mention.start]
+    before = re.split(r"[.;!?]|\bbut\b|\band\b", before)[-1]
+    after = low[mention.end:min(seg_end, mention.end + 45)]
+    after = re.split(r"[.;!?]|\bbut\b|\band\s+(?:a|an|my|then)\b", after)[0]
+    window = before + " " + after
+    if _finished_words().search(window):
+        return False
+    return bool(_progress_words().search(window))
+
+
+_FIELD_INTRO = re.compile(r"^(?:\s*(?:degree|diploma|programme|program|course|studies|)\s*(?:in|of|on|majoring in|major in|"
+                          r"with a major in|specialising in|specializing in|-|in the field of)\s+)", re.IGNORECASE)
+
+
+def _field_in(segment: str) -> Optional[str]:
+    found = _exact_field(segment)
+    return found.name if found else None
+
+
+def _first_field(segment: str) -> Optional[tuple[int, str]]:
+    from kvisa.parsing import _field_index
+    loose, capitals = _field_index()
+    matches = loose.find_prepared(segment.lower()) + capitals.find_prepared(segment)
+    if not matches:
+        return None
+    first = min(matches, key=lambda m: (m.start, -len(m.phrase)))
+    return first.start, first.value["name"]
+
+
+_INSTITUTION_HEAD = re.compile(
+    r"(?:\b(?:from|at)|@)\s+(?:the\s+)?((?:[a-z0-9'&-]+\s+){0,6}?(?:university|universidad|universidade|universita|"
+    r"universite|universitat|college|institute|institut|instituto|school|academy|polytechnic|politecnico|"
+    r"hochschule|fachhochschule|ecole|escuela|faculdade|facultad|faculty|uni)\b(?:\s+(?:of|de|da|do|di|for)\s+"
+    r"(?:(?!(?:in|at|from|since|during|with|where|which|who|when|after|before|but|i|my|now|then|until|\d+)\b)"
+    r"[a-z0-9'&-]+\s*){1,4})?)")
+
+
+# "from Fatec", "at Bocconi": a capitalised name after from/at, in the text as written
+_NAMED_AFTER = re.compile(r"\b(?:from|at|@)\s+(?:the\s+)?((?:[A-Z][\w&'-]*)(?:\s+(?:of|de|da|do|di|del|the|and|for|"
+                          r"[A-Z][\w&'-]*)){0,6})")
+_NOT_NAMES = {"I", "Google", "Microsoft", "Amazon", "Meta", "Apple", "Siemens", "Bosch", "Huawei", "Tencent", "Alibaba",
+              "The", "My", "A", "An", "Home", "Work", "Present", "Moment", "Least", "All"}
+
+
+def _institution_in(segment: str, as_written: Optional[str] = None) -> tuple[Optional[str], Optional[str]]:
+    """(canonical name or UNLISTED, the text as written) for the institution named in a piece of text."""
+    best = _longest_whole_name(_institution_index(), segment)
+    if best:
+        return best.value["name"], best.phrase
+    if as_written:
+        named = _NAMED_AFTER.search(as_written[:80])
+        if named and named.group(1).split()[0] not in _NOT_NAMES and not _INSTITUTION_HEAD.search(segment):
+            return UNLISTED, named.group(1).strip()
+    head = _INSTITUTION_HEAD.search(segment)
+    if head:
+        phrase = head.group(1).strip()
+        parsed = match_institution(phrase)
+        if parsed.listed:
+            return parsed.name, phrase
+        return UNLISTED, phrase
+    if _unnamed_institution().search(segment):
+        return UNLISTED, None
+    return None, None
+
+
+# "... and now I work at X", "but I teach at Y": a new clause about the user's work, not about the degree before
+# it (its institution, field and online words are not the degree's). Clauses about the degree itself go on
+# ("and I did it at X", "and I studied at Y").
+_NEW_CLAUSE = re.compile(
+    r"\b(?:and|but|now|so|while|currently|today|where)\s+(?:now\s+|currently\s+|also\s+|today\s+|then\s+)?"
+    r"(?:i|i'm|im|i've|ive|we)\b(?!\s+(?:did|got|earned|completed|finished|studied|obtained|graduated|took|hold|"
+    r"held|received|have\s+(?:a|an|my|another|also)|also\s+(?:did|got|have|hold))\b)")
+_WORKPLACE_BEFORE = re.compile(r"\b(?:work|works|working|worked|teach|teaches|teaching|taught|job|offer|offers|"
+                               r"employed|employer|employs|hired|hiring|lecturer|professor|researcher|scientist|"
+                               r"postdoc|intern|internship|visit|visiting|conference)\b")
+_CLAUSE_BEFORE = re.compile(r"\b(?:and|but|so|while|now)\s+(?:i|i'm|im|i've|ive|we)\b")
+
+
+def _degrees(text: str) -> tuple[list[Degree], bool]:
+    from kvisa.parsing import _SHORT_WORDS, _SHORT_WORDS_LONG
+    # "univ of tokyo", "uni of melbourne" -> "University of ..." before anything is matched
+    text = _SHORT_WORDS.sub(lambda m: _SHORT_WORDS_LONG[m.group(0).lower().rstrip(".")], text)
+    keep = _keep_case(text)
+    low = keep.lower()
+    mentions = _mentions(keep, low)
+    online_anywhere = bool(_online_words().search(low))
+    out: list[Degree] = []
+    last_end = len(low)  # where the text about the last degree ends (before a clause about something else)
+    for i, m in enumerate(mentions):
+        seg_start = m.start
+        seg_end = next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(low)
+        cut = _NEW_CLAUSE.search(low, m.end, seg_end)
+        if cut:
+            seg_end = cut.start()
+        if i + 1 == len(mentions):
+            last_end = seg_end
+        prev_end = mentions[i - 1].end if i else 0
+        segment = low[seg_start:seg_end]
+        # The field of this degree: after it ("MSc in robotics"), else just before it ("a physics PhD").
+        found = _first_field(segment)
+        field_name = found[1] if found and found[0] <= 60 else None
+        if field_name is None:
+            before = low[max(prev_end, m.start - 40):m.start]
+            hit = _first_field(before) if before.strip() else None
+            field_name = hit[1] if hit else None
+        institution, written_inst = _institution_in(segment[:160], keep[seg_start:seg_end])
+        if institution is None:
+            before = low[max(prev_end, m.start - 60):m.start]
+            inst_before = _longest_whole_name(_institution_index(), before) if before.strip() else None
+            if inst_before:
+                institution, written_inst = inst_before.value["name"], inst_before.phrase
+        before = _CLAUSE_BEFORE.split(low[max(prev_end, m.start - 40):m.start])[-1]
+        online = bool(_online_words().search(before + " " + low[m.start:min(seg_end, m.end + 80)]))
+        out.append(Degree(m.level, field_name, institution, written_inst if institution == UNLISTED else None,
+                          _is_in_progress(low, m, prev_end, next_start), online, m.written))
+    # "a BSc and an MSc in physics from Delft": a degree with nothing of its own shares the next one's.
+    for i in range(len(out) - 2, -1, -1):
+        gap = low[mentions[i].end:mentions[i + 1].start]
+        if len(gap.strip()) <= 8:
+            d, nxt = out[i], out[i + 1]
+            out[i] = replace(d, field=d.field or nxt.field, institution=d.institution or nxt.institution,
+                             institution_text=d.institution_text or nxt.institution_text,
+                             online=d.online or nxt.online)
+    if not out:
+        # No degree named, but a listed institution ("what if my degree was from MIT?", "I studied at Tsinghua"):
+        # the institution of the degree still to be named. Not a workplace ("I work at Tsinghua").
+        named = _longest_whole_name(_institution_index(), low)
+        if named is not None and not _WORKPLACE_BEFORE.search(low[max(0, named.start - 40):named.start]):
+            out.append(Degree("", institution=named.value["name"]))
+    if len(out) == 1 and (out[0].field is None or out[0].institution is None):
+        # One degree: a field or institution anywhere in the message is that degree's.
+        d = out[0]
+        about = low[:last_end]  # not a later clause about work ("... and now I teach at X")
+        field_name = d.field or _field_in(about)
+        institution, written = (d.institution, d.institution_text)
+        if institution is None:
+            institution, written = _institution_in(about)
+        out[0] = replace(d, field=field_name, institution=institution,
+                         institution_text=written if institution == UNLISTED else None)
+    return out, online_anywhere
+
+
+# ------------------------------------------------------------------------------------------ profile
+
+
+@lru_cache(maxsize=None)
+def _someone_else() -> re.Pattern:
+    # "my son", "my younger son", "my 26-year-old sister"
+    return re.compile(r"\b(?:my|our)\s+(?:[\w-]+\s+)?(?P<who>" + _words("other_people") + r")\b")
+
+
+@lru_cache(maxsize=None)
+def _other_person_word() -> re.Pattern:
+    return re.compile(r"\b(?:" + _words("other_people") + r")\b")
+
+
+# "I have a BSc", "I hold an MSc", "my master's is from ...": the user states a degree of their own
+_OWN_DEGREE_LEAD = re.compile(r"\b(?:i\s+(?:also\s+|already\s+|just\s+)?(?:have|hold|got|earned|did|completed|finished|"
+                              r"obtained|received|studied)|i'?ve\s+(?:got|done|earned|completed|finished)|my)\b")
+
+
+def _claims_own_degree(low: str) -> bool:
+    """Whether the user states a degree of their own (a degree named within a few words after "I have", "my"),
+    so that another person's age in the same message ("my brother is 35") is only a remark."""
+    for m in _OWN_DEGREE_LEAD.finditer(low):
+        after = low[m.end():m.end() + 30]
+        other = _other_person_word().search(after)
+        if other:
+            after = after[:other.start()]  # "I have a son with a BSc": the degree is the son's
+        keep = _keep_case(after)
+        if _mentions(keep, keep.lower()):
+            return True
+    return False
+
+
+_THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|him|they)\b")
+_FOR_SOMEONE = re.compile(r"\b(?:for|about|behalf\s+of|asking\s+for)\s+(?:my|our)\s+(?:\w+\s+)?(?P<who>\w+)")
+_FIRST_PERSON_DEGREE = re.compile(r"\b(?:i|i'?ve|i\s+have|i\s+did|i\s+got|i\s+hold|i\s+completed|i\s+finished|my)\b")
+
+
+def extract_profile(text: str, today: Optional[_dt.date] = None) -> Profile:
+    """Every eligibility fact a message states, wherever it stands; an empty Profile when there is none."""
+    if not text:
+        return Profile()
+    text = str(text)[:MAX_TEXT]
+    low = text.lower().translate(_QUOTES)
+    ages = find_ages(text, today)
+    degrees, online_anywhere = _degrees(text)
+    other = _someone_else().search(low)
+    applicant = None
+    own = [a for a in ages if a.owner is None]
+    theirs = [a for a in ages if a.owner is not None]
+    third_person = bool(_THIRD_PERSON.search(low))
+    # Another person's profile when the message is asked for them, speaks of them (he, she, his), or gives
+    # only their age; not when the user gives their own age or their own degree ("my wife is 30 and I have
+    # a PhD": the wife's age is a remark).
+    if other and (_FOR_SOMEONE.search(low) or (third_person and not own)
+                  or (theirs and (third_person or not (own or _claims_own_degree(low))))):
+        applicant = other.group("who")
+    age = note = None
+    if applicant:
+        pick = next((a for a in theirs if a.owner not in ("he", "she") or True), None)
+        if pick:
+            age, note = pick.value, pick.note
+    elif own:
+        age, note = own[0].value, own[0].note
+    route = bool(_research_route().search(low))
+    online_hint = online_anywhere and not any(d.online for d in degrees)
+    return Profile(age, note, tuple(degrees), applicant, route, online_hint)
+
+
+def answer_profile(text: str, asked: Optional[str], today: Optional[_dt.date] = None) -> Profile:
+    """A reply to one question of the form: the whole message as for extract_profile, plus a bare answer read
+    as the fact that was asked for ('27' to 'How old are you?', 'physics' to 'What did you study?')."""
+    profile = extract_profile(text, today)
+    text = str(text or "")[:MAX_TEXT]
+    if asked == "age" and profile.age is None:
+        parsed = parse_age(text)
+        if parsed.value is not None:
+            profile = replace(profile, age=parsed.value)
+    elif asked == "field" and not any(d.field for d in profile.degrees):
+        parsed = parse_field(text)
+        if parsed.name:
+            degrees = profile.degrees or ()
+            if degrees:
+                degrees = (replace(degrees[0], field=parsed.name),) + tuple(degrees[1:])
+            profile = replace(profile, degrees=degrees or (Degree("", field=parsed.name),))
+    elif asked == "institution" and not any(d.institution for d in profile.degrees):
+        parsed = match_institution(text)
+        inst = None
+        if parsed.listed:
+            inst, written = parsed.name, None
+        elif parsed.name or _unnamed_institution().search(text.lower()):
+            inst, written = UNLISTED, parsed.name
+        if inst:
+            degrees = profile.degrees or (Degree(""),)
+            degrees = (replace(degrees[0], institution=inst, institution_text=written),) + tuple(degrees[1:])
+            profile = replace(profile, degrees=degrees)
+    return profile
+
+
+def field_status(name: Optional[str]) -> Optional[str]:
+    if not name:
+        return None
+    parsed = parse_field(name)
+    return parsed.status if parsed.name else None
+
+
+def profile_from_answers(age=None, degree=None, field=None, institution=None, online=False,
+                         teaching_or_research=False, applicant=None) -> Profile:
+    """A profile from four separate answers (the command line, tests): each text is read once, here."""
+    from kvisa.parsing import SKIPPED, parse_degree
+    skipped = tuple(name for name, value in (("age", age), ("degree", degree), ("field", field),
+                                              ("institution", institution))
+                    if str(value or "").strip().lower() == SKIPPED)
+    value_of = {n: (None if n in skipped else v) for n, v in
+                (("age", age), ("degree", degree), ("field", field), ("institution", institution))}
+    age_value = parse_age(str(value_of["age"])).value if value_of["age"] is not None else None
+    level = None
+    if value_of["degree"]:
+        found = _mentions(_keep_case(str(value_of["degree"])), normalise(str(value_of["degree"])))
+        level = found[0].level if found else parse_degree(str(value_of["degree"])).level
+    field_name = None
+    if value_of["field"]:
+        parsed = parse_field(str(value_of["field"]))
+        field_name = parsed.name or str(value_of["field"])
+    inst = written = None
+    if value_of["institution"]:
+        parsed = match_institution(str(value_of["institution"]))
+        inst, written = (parsed.name, None) if parsed.listed else (UNLISTED, parsed.name or str(value_of["institution"]))
+    degrees = ()
+    if level or field_name or inst:
+        degrees = (Degree(level or "", field_name, inst, written, False, online, str(value_of["degree"] or "")),)
+    return Profile(age_value, None, degrees, applicant, teaching_or_research, False, skipped)

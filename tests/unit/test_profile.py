@@ -1,0 +1,292 @@
+"""kvisa.profile reads a whole message into a Profile of ids, and assess() judges it (issue 7).
+
+Every sentence here is written for this file (none from the issue or the held-out set). `today` is passed
+wherever an age is computed from a birth year, so that the tests do not depend on the date they run.
+"""
+import datetime as dt
+
+import pytest
+
+from kvisa import UNCLEAR, UNLISTED, Outcome, Reason, Result, assess, extract_profile
+from kvisa.assessment import say
+
+TODAY = dt.date(2026, 12, 1)
+
+
+def read(text, today=TODAY):
+    return extract_profile(text, today=today)
+
+
+def levels(profile):
+    return [d.level for d in profile.degrees]
+
+
+# ------------------------------------------------------------------------------------------------ age
+
+
+@pytest.mark.parametrize("text,age", [
+    ("I'm a 27-year-old civil engineer with a BEng from Imperial College London", 27),
+    ("27 y/o here, master's in physics, wondering about the K visa", 27),
+    ("hello, aged 27 and holding a BSc in mathematics", 27),
+    ("I am 27 years old and have a PhD in chemistry", 27),
+    ("So I'm twenty-seven, PhD in biology from Kyoto University", 27),
+])
+def test_the_users_age_is_read_wherever_it_stands(text, age):
+    profile = read(text)
+    assert profile.age == age
+    assert profile.age_note is None
+    assert profile.applicant is None
+
+
+def test_turning_an_age_next_month_is_one_year_less_today():
+    profile = read("I'm turning 30 next month and I have a PhD in biology")
+    assert profile.age == 29
+    assert profile.age_note == "turning 30"
+
+
+def test_a_birth_year_gives_the_age_from_todays_date_and_says_how():
+    profile = read("I was born in 1994 and have a BSc in biology", today=TODAY)
+    assert profile.age == 32
+    assert profile.age_note == "born in 1994"
+    later = read("I was born in 1994 and have a BSc in biology", today=dt.date(2031, 3, 1))
+    assert later.age == 37
+
+
+@pytest.mark.parametrize("text,age", [
+    ("born on 15 March 1994, MSc in physics", 32),     # birthday already passed on 1 December
+    ("born on 20 December 1994, MSc in physics", 31),  # birthday still to come
+])
+def test_a_full_birth_date_gives_the_exact_age(text, age):
+    assert read(text, today=TODAY).age == age
+
+
+def test_the_age_read_from_a_birth_year_is_said_back_in_the_verdict():
+    verdict = assess(read("born in 1994, PhD in physics from ETH Zurich", today=TODAY))
+    assert verdict.criterion("age").value == "32"
+    assert "32 (born in 1994)" in verdict.criterion("age").reason
+
+
+@pytest.mark.parametrize("text", [
+    "I have 6 years of experience as a data engineer and an MSc in computer science",
+    "I studied for 5 years and then worked 4 years at Siemens after my master's in robotics",
+    "I did a 4 year bachelor's in physics and graduated 3 years ago",
+    "class of 2015, BSc in physics from McGill University",
+    "I have 3 kids and 2 patents, PhD in chemistry",
+    "we are a team of 25 people, I have an MSc in statistics",
+    "I have been teaching for 12 years with a PhD in physics",
+    "I quit university after 2 years so I have no degree",
+])
+def test_durations_counts_and_class_years_are_not_the_age(text):
+    assert read(text).age is None
+
+
+@pytest.mark.parametrize("text", [
+    "my brother is 35 and I have a BSc in physics from the University of Toronto",
+    "my wife is 41, I hold an MSc in chemistry",
+])
+def test_another_persons_age_is_not_the_users(text):
+    profile = read(text)
+    assert profile.age is None
+    assert profile.applicant is None
+
+
+def test_the_users_age_wins_over_another_persons():
+    profile = read("my wife is 30 and I'm 33 with a PhD in physics from Peking University")
+    assert profile.age == 33
+    assert profile.applicant is None
+
+
+# ------------------------------------------------------------------------------- someone else's profile
+
+
+def test_a_daughters_profile_is_checked_as_hers():
+    profile = read("my daughter is 24 and has a bachelor's in statistics from the University of Toronto, "
+                   "can she apply?")
+    assert profile.applicant == "daughter"
+    assert profile.age == 24
+    assert [(d.level, d.field, d.institution) for d in profile.degrees] == [
+        ("bachelor", "Statistics", "University of Toronto")]
+    verdict = assess(profile)
+    assert verdict.outcome is Outcome.LIKELY_ELIGIBLE
+    assert verdict.applicant == "daughter"
+    assert say("NOTE_FOR_SOMEONE_ELSE", who="daughter") in verdict.notes
+
+
+@pytest.mark.parametrize("text,who,age", [
+    ("asking for my husband: he is 38, PhD in geology from Peking University", "husband", 38),
+    ("My son (23) just finished his BSc in computer science at the University of Melbourne", "son", 23),
+    ("my 26-year-old sister has an MSc in biology, would she qualify?", "sister", 26),
+])
+def test_other_peoples_profiles(text, who, age):
+    profile = read(text)
+    assert (profile.applicant, profile.age) == (who, age)
+
+
+# ------------------------------------------------------------------------------ degree names to a level
+
+
+@pytest.mark.parametrize("text,level", [
+    ("I hold a Dipl.-Ing. in mechanical engineering from TU Munich", "master"),
+    ("I got a Magister in philosophy from the University of Vienna", "master"),
+    ("I have a Licence in mathematics from Sorbonne University", "bachelor"),
+    ("j'ai une licence en informatique", "bachelor"),
+    ("Licenciatura in physics from UNAM", "bachelor"),
+    ("I finished a Laurea triennale in computer engineering at Politecnico di Milano", "bachelor"),
+    ("Laurea magistrale in physics from the University of Bologna", "master"),
+    ("Bacharelado in computer science from the University of Sao Paulo", "bachelor"),
+    ("Mestrado in electrical engineering from Unicamp", "master"),
+    ("Doutorado in chemistry from the Federal University of Rio de Janeiro", "doctorate"),
+    ("B.E. in electronics from Anna University", "bachelor"),
+    ("B.Tech in computer science from IIT Bombay", "bachelor"),
+    ("M.Tech in structural engineering from IIT Madras", "master"),
+    ("I did an MCA from Pune University", "master"),
+    ("BSc (Hons) in physics from the University of Edinburgh", "bachelor"),
+    ("Specialist degree in applied mathematics from Moscow State University", "master"),
+    ("I have a Specialist diploma in physics from Novosibirsk State University", "master"),
+])
+def test_foreign_degree_names_map_to_a_level(text, level):
+    profile = read(text)
+    assert levels(profile) == [level]
+
+
+@pytest.mark.parametrize("text,written", [
+    ("I'm 30 with a tecnólogo in systems analysis from Fatec", "tecnologo"),
+    ("I'm 30 and I have a national diploma in information technology", "national diploma"),
+])
+def test_an_unclear_equivalence_is_uncertain_never_guessed(text, written):
+    profile = read(text)
+    assert levels(profile) == [UNCLEAR]
+    verdict = assess(profile)
+    degree = verdict.criterion("degree")
+    assert (degree.result, degree.reason_code) == (Result.UNCERTAIN, Reason.DEGREE_EQUIVALENCE_UNCLEAR)
+    assert degree.value == written
+    assert verdict.outcome is not Outcome.NOT_ELIGIBLE
+
+
+# ---------------------------------------------------------------------------------- several degrees
+
+
+def test_each_degree_keeps_its_own_field_and_institution():
+    profile = read("I'm 30, I have a BA in history from Oxford and an MSc in data science from Imperial College "
+                   "London")
+    assert [(d.level, d.field, d.institution) for d in profile.degrees] == [
+        ("bachelor", "History and archaeology", "University of Oxford"),
+        ("master", "Data science", "Imperial College London")]
+
+
+def test_a_stem_master_after_a_non_stem_bachelor_decides():
+    profile = read("I'm 31 with a bachelor's in English literature and then a master's in electrical "
+                   "engineering at TU Delft")
+    verdict = assess(profile)
+    assert verdict.outcome is Outcome.LIKELY_ELIGIBLE
+    assert verdict.degree_used == "Master's degree in Electrical engineering (Delft University of Technology)"
+    assert say("NOTE_DEGREE_USED", degree=verdict.degree_used) in verdict.notes
+    assert verdict.criterion("field").result is Result.MET
+
+
+def test_the_best_degree_decides_whatever_the_order():
+    profile = read("I'm 34, MSc in chemistry from Kyoto University, and before that a BA in economics from a "
+                   "local college")
+    assert levels(profile) == ["master", "bachelor"]
+    verdict = assess(profile)
+    assert verdict.outcome is Outcome.LIKELY_ELIGIBLE
+    assert verdict.degree_used == "Master's degree in Chemistry (Kyoto University)"
+
+
+# ------------------------------------------------------------------------------- degrees in progress
+
+
+def test_a_phd_candidate_is_judged_on_the_completed_master():
+    profile = read("I'm 29 and a PhD candidate in physics at ETH Zurich; I already hold an MSc in physics from "
+                   "the University of Zurich")
+    assert [(d.level, d.in_progress) for d in profile.degrees] == [("doctorate", True), ("master", False)]
+    verdict = assess(profile)
+    assert verdict.outcome is Outcome.LIKELY_ELIGIBLE
+    assert verdict.degree_used == "Master's degree in Physics (University of Zurich)"
+    phd = "Doctorate (PhD or equivalent) in Physics (ETH Zurich)"
+    assert say("NOTE_IN_PROGRESS", degree=phd) in verdict.notes
+
+
+def test_a_degree_still_in_progress_does_not_count_yet():
+    profile = read("I'm 22 and in the final year of my BSc in mathematics at the University of Warwick")
+    assert [(d.level, d.in_progress) for d in profile.degrees] == [("bachelor", True)]
+    degree = assess(profile).criterion("degree")
+    assert (degree.result, degree.reason_code) == (Result.NOT_MET, Reason.DEGREE_IN_PROGRESS)
+
+
+# ------------------------------------------------------------------------------------- institutions
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 26, BSc in computer science from a small private college in my hometown",
+    "I'm 26 and got my bachelor's in physics at a little regional college nobody has heard of",
+    "I'm 26 with a BSc in chemistry, my university is not ranked anywhere",
+])
+def test_an_institution_described_without_a_name_is_unlisted_and_uncertain(text):
+    profile = read(text)
+    assert [d.institution for d in profile.degrees] == [UNLISTED]
+    verdict = assess(profile)
+    institution = verdict.criterion("institution")
+    assert (institution.result, institution.reason_code) == (Result.UNCERTAIN, Reason.INSTITUTION_UNLISTED)
+    assert verdict.outcome is Outcome.UNCERTAIN
+
+
+def test_an_unlisted_institution_named_in_a_long_message_keeps_its_name():
+    profile = read("Hi! I'm 28. After school I moved to Lisbon, where I studied hard, and I got my MSc in "
+                   "physics from the Springfield Institute of Applied Science in 2022, and now I work in a lab.")
+    assert [(d.level, d.field, d.institution, d.institution_text) for d in profile.degrees] == [
+        ("master", "Physics", UNLISTED, "springfield institute of applied science")]
+
+
+def test_a_workplace_is_not_the_degrees_institution():
+    profile = read("I'm 35 with an MSc in physics from a small private college, and now I work at Peking "
+                   "University as a lab technician")
+    assert [d.institution for d in profile.degrees] == [UNLISTED]
+
+
+# ------------------------------------------------------------------------------------ online degrees
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 35, master's in computer science done online from Georgia Tech",
+    "I'm 35 and I earned an MSc in data science by distance learning from the University of Edinburgh",
+    "I'm 35, MS in CS through OMSCS at Georgia Tech",
+])
+def test_an_online_degree_makes_the_degree_uncertain_with_the_reason(text):
+    profile = read(text)
+    assert [d.online for d in profile.degrees] == [True]
+    verdict = assess(profile)
+    degree = verdict.criterion("degree")
+    assert (degree.result, degree.reason_code) == (Result.UNCERTAIN, Reason.DEGREE_ONLINE)
+    assert "online" in degree.reason
+    assert verdict.outcome is Outcome.UNCERTAIN
+
+
+def test_selling_online_does_not_make_a_degree_online():
+    profile = read("I'm 32, I have a PhD in physics from ETH Zurich and now I sell fashion online")
+    assert [d.online for d in profile.degrees] == [False]
+    assert assess(profile).outcome is Outcome.LIKELY_ELIGIBLE
+
+
+# ------------------------------------------------------------------------- the teaching/research route
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 40 with a BA in history from a local college and I teach physics at Peking University",
+    "I'm 38, MA in philosophy from the University of Vienna, and I work as a research scientist at the "
+    "Max Planck Institute for Quantum Optics",
+])
+def test_a_non_stem_degree_with_teaching_or_research_is_uncertain_not_rejected(text):
+    profile = read(text)
+    assert profile.teaching_or_research is True
+    verdict = assess(profile)
+    assert verdict.outcome is Outcome.UNCERTAIN
+    field = verdict.criterion("field")
+    assert (field.result, field.reason_code) == (Result.UNCERTAIN, Reason.FIELD_NOT_STEM_RESEARCH_ROUTE)
+    assert say("NOTE_RESEARCH_ROUTE") in verdict.notes
+
+
+def test_a_non_stem_degree_without_that_work_is_not_eligible():
+    profile = read("I'm 40 with a BA in history from Peking University")
+    assert profile.teaching_or_research is False
+    assert assess(profile).outcome is Outcome.NOT_ELIGIBLE
