@@ -90,6 +90,23 @@ def second_topic(tracker: Tracker) -> Optional[str]:
     return None
 
 
+FAQ_BESIDE_ANOTHER_INTENT_MIN_CONFIDENCE = 0.5
+
+
+def faq_beside_another_intent(tracker: Tracker) -> Optional[str]:
+    """'Am I eligible, and do I need Mandarin?': a message of another intent that also asks an FAQ question;
+    the selector's topic for it, when it is confident."""
+    message = tracker.latest_message or {}
+    if not asks_two_questions(message.get("text") or ""):
+        return None
+    selector = (message.get("response_selector") or {}).get("faq") or {}
+    response = selector.get("response") or {}
+    key = response.get("intent_response_key")
+    if key and float(response.get("confidence") or 0) >= FAQ_BESIDE_ANOTHER_INTENT_MIN_CONFIDENCE:
+        return key
+    return None
+
+
 class ActionAfterFaq(Action):
     """After the FAQ answer: a second question in the same message gets its answer too; and an FAQ question
     that also described the asker ("I'm 41 with a PhD in chemistry, is 45 the limit?") gets their own check."""

@@ -99,6 +99,11 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
         for name in kvisa.CRITERIA:
             if values[name] != old_values.get(name):
                 updates[name] = values[name]
+        if asked is None:  # the form starts: a second question in the same message is answered first
+            from actions.conversation import faq_beside_another_intent
+            also = faq_beside_another_intent(tracker)
+            if also:
+                dispatcher.utter_message(response=f"utter_{also}")
         self._notes(dispatcher, tracker, before, profile, new, asked)
         if asked in kvisa.CRITERIA and intent in ANSWER_INTENTS and values.get(asked) is None:
             updates.update(self._cannot_use(asked, text, new, dispatcher, tracker))

@@ -189,7 +189,11 @@ def _fuzzy_field(text: str) -> Optional[FieldResult]:
             chunk = " ".join(words[i:i + size])
             if len(chunk) < 5:
                 continue
-            hit = process.extractOne(chunk, choices, scorer=fuzz.ratio, score_cutoff=84)
+            # A keyword that only adds a prefix to the chunk is another word, not a typo of it:
+            # "engineering" is not "bioengineering", "Ingenieurwesen" is not "Bauingenieurwesen".
+            hits = [h for h in process.extract(chunk, choices, scorer=fuzz.ratio, score_cutoff=84, limit=5)
+                    if not h[0].endswith(chunk)]
+            hit = hits[0] if hits else None
             if hit and (best is None or hit[1] > best[1]):
                 best = hit
     if best is None:

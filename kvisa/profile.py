@@ -138,7 +138,13 @@ def _age_grammar():
             re.compile(r"(?:^|[\s,(])" + n + r"\s*(?:years?|yrs?|yr|ans|anos|años|jahre|лет)\b" + after_years
                        + r"(?=\s*(?:$|[,.;:!?)]|and|with|from|i\b|me\b|having|holding|,))"),
             # "aged 31", "age: 33", "age-27", "my age is 29"
-            re.compile(r"\b(?:age[d]?|my\s+age\s+is|age\s+is)\s*(?:is|of|:|=|-|now)?\s*" + n + r"\b" + not_duration),
+            re.compile(r"\b(?:age[d]?|my\s+age\s+is|age\s+is|edad|idade|âge|alter|yaş|yas|возраст)\s*(?:is|of|:|=|-|now)?\s*"
+                       + n + r"\b" + not_duration),
+            # "26 here", "33 now", "34 years young"
+            re.compile(r"\b(?P<n>1[6-9]|[2-6]\d)\s+(?:here|now)\b(?!\s+(?:years?|yrs?))"),
+            re.compile(r"\b" + n + r"\s*(?:years?|yrs?)\s+young\b"),
+            # a bare age as its own sentence or clause: "... University. 35. Lecturer ..." / ". 36, PhD ..."
+            re.compile(r"(?:^|[.!?;]\s+)(?P<n>1[6-9]|[2-6]\d)\s*(?:[,;.](?!\d)|$|\()"),
             # "I'm 29", "i m 25", "I am now 31"
             re.compile(r"\b(?:i'?m|i\s+am|i\s+m|im)\s+(?:now\s+|only\s+|just\s+|actually\s+|currently\s+|already\s+|"
                        r"almost\s+|nearly\s+|about\s+|around\s+)?" + n + r"\b(?!\s*[-]?\s*(?:years?|yrs?)\s+(?:of|into|in|at))"
@@ -149,7 +155,7 @@ def _age_grammar():
             # "just turned 30"
             re.compile(r"\bturned\s+" + n + r"\b"),
             # a hypothesis about the age: "if I were 47", "what if I was 50", "suppose I were 44"
-            re.compile(r"\b(?:if\s+i\s+(?:were|was)|i\s+were)\s+(?:only\s+|just\s+|already\s+)?" + n + r"\b"
+            re.compile(r"\b(?:(?:if|suppose|supposing|say|imagine|assume|assuming)\s+i\s+(?:were|was|am|had\s+been)|i\s+were)\s+(?:only\s+|just\s+|already\s+)?" + n + r"\b"
                        r"(?!\s*[-]?\s*(?:years?|yrs?)\s+(?:of|into|in|at))" + not_duration),
             # "28, BSc history, Oxford" / "a biologist, 35, PhD from USP"
             re.compile(r"^\s*" + n + r"\s*[,/;]"),
@@ -298,6 +304,10 @@ def _research_route() -> re.Pattern:
     return re.compile(r"\b(?:" + _words("teaching_or_research") + r")\b")
 
 
+_NEGATED = re.compile(r"\b(?:no|not|without|never|nor|neither|don'?t\s+have|didn'?t\s+(?:get|finish|complete)|"
+                      r"never\s+(?:finished|completed|got))(?:\s+(?:a|an|any|other|my|the|further|real|formal))*\s*$")
+
+
 def _mentions(keep: str, low: str) -> list[_Mention]:
     loose, exact = _degree_index()
     unclear, progress = _extra_degree_index()
@@ -314,6 +324,8 @@ def _mentions(keep: str, low: str) -> list[_Mention]:
             continue
         kept.append(m)
     kept.sort(key=lambda m: m.start)
+    # "no other diploma", "not a PhD", "never finished my doctorate" (a degree not held is not a mention)
+    kept = [m for m in kept if not _NEGATED.search(low[max(0, m.start - 24):m.start])]
     merged: list[_Mention] = []
     for m in kept:
         # "MSc (Master of Science)", "a master's degree, an MSc": the same level right after is the same degree
@@ -346,10 +358,36 @@ def _field_in(segment: str) -> Optional[str]:
     return found.name if found else None
 
 
-def _first_field(segment: str) -> Optional[tuple[int, str]]:
+_AFTER_DEGREE = re.compile(r"^[\s:(-]*(?:(?:degree|diploma|programme|program|course|studies)\s+)?"
+                           r"(?:(?:in|of|on|en|em|di|in the field of|majoring in|major in)\s+)?"
+                           r"((?:[\w&'-]+)(?:\s+[\w&'-]+){0,2})")
+
+
+def _field_right_after(text: str) -> Optional[str]:
+    """A field named right after a degree, as a short answer would name it: 'BE electrical', 'MSc phisics',
+    'Master in management' (the answer-only words, typos and general words count here)."""
+    m = _AFTER_DEGREE.match(text[:60])
+    if not m:
+        return None
+    words = m.group(1).split()
+    stop = {"from", "at", "in", "and", "with", "of", "degree", "i", "my", "but", "then", "which", "that", "the"}
+    chunk = []
+    for w in words:
+        if w.lower() in stop:
+            break
+        chunk.append(w)
+    if not chunk:
+        return None
+    parsed = parse_field(" ".join(chunk))
+    return parsed.name if parsed.name and not parsed.problem else None
+
+
+def _first_field(segment: str, as_written: Optional[str] = None) -> Optional[tuple[int, str]]:
+    """The first field named in a piece of text; capitals-only keywords ("IT") are looked up in `as_written`,
+    the same piece with its capitals (same offsets)."""
     from kvisa.parsing import _field_index
     loose, capitals = _field_index()
-    matches = loose.find_prepared(segment.lower()) + capitals.find_prepared(segment)
+    matches = loose.find_prepared(segment.lower()) + capitals.find_prepared(as_written or segment)
     if not matches:
         return None
     first = min(matches, key=lambda m: (m.start, -len(m.phrase)))
@@ -371,6 +409,17 @@ _NOT_NAMES = {"I", "Google", "Microsoft", "Amazon", "Meta", "Apple", "Siemens", 
               "The", "My", "A", "An", "Home", "Work", "Present", "Moment", "Least", "All"}
 
 
+_INSTITUTION_WORD = (r"(?:University|Université|Universite|Universidad|Universidade|Università|Universita|Universität|"
+                     r"Universitat|Universitas|Universiteit|Uniwersytet|Üniversitesi|Universiti|Institute|Institut|"
+                     r"Instituto|Istituto|College|Faculty|Faculté|Faculte|Facultad|Faculdade|School|Academy|Académie|"
+                     r"Polytechnic|Politecnico|Politehnica|Polytechnique|Politécnica|Hochschule|Fachhochschule|"
+                     r"École|Ecole|Escuela|Escola|Đại học|Dai hoc)")
+_NAME_WORD = r"(?:[A-Z][\w'&.-]*|[A-Z]\*[A-Z]+)"
+_CAPITALISED_INSTITUTION = re.compile(
+    r"(?:" + _NAME_WORD + r"\s+){0,4}" + _INSTITUTION_WORD + r"\b(?:\s+(?:of|de|des|da|do|di|del|du|für|for|and|&|la|le)?"
+    r"\s*(?:" + _NAME_WORD + r"\s*){1,4})?")
+
+
 def _institution_in(segment: str, as_written: Optional[str] = None) -> tuple[Optional[str], Optional[str]]:
     """(canonical name or UNLISTED, the text as written) for the institution named in a piece of text."""
     best = _longest_whole_name(_institution_index(), segment)
@@ -387,6 +436,15 @@ def _institution_in(segment: str, as_written: Optional[str] = None) -> tuple[Opt
         if parsed.listed:
             return parsed.name, phrase
         return UNLISTED, phrase
+    if as_written:
+        # a capitalised name around an institution word, without from/at: "..., Kasetsart University."
+        named = _CAPITALISED_INSTITUTION.search(as_written[:160])
+        if named:
+            phrase = named.group(0).strip(" ,.;")
+            parsed = match_institution(phrase)
+            if parsed.listed:
+                return parsed.name, phrase
+            return UNLISTED, phrase
     if _unnamed_institution().search(segment):
         return UNLISTED, None
     return None, None
@@ -402,7 +460,27 @@ _NEW_CLAUSE = re.compile(
 _WORKPLACE_BEFORE = re.compile(r"\b(?:work|works|working|worked|teach|teaches|teaching|taught|job|offer|offers|"
                                r"employed|employer|employs|hired|hiring|lecturer|professor|researcher|scientist|"
                                r"postdoc|intern|internship|visit|visiting|conference)\b")
+_FIELD_CLAUSE_BEFORE = re.compile(r"[,;.:/+()]|\b(?:and|then|after|afterwards|before|followed|plus|also|with)\b")
 _CLAUSE_BEFORE = re.compile(r"\b(?:and|but|so|while|now)\s+(?:i|i'm|im|i've|ive|we)\b")
+
+
+def _merge_repeats(degrees: list, mentions: list) -> tuple[list, list]:
+    """'my PhD at Charles University ... does a PhD candidate count?': a later mention of the same level that
+    adds nothing different is the same degree, told again."""
+    kept_d, kept_m = [], []
+    for d, m in zip(degrees, mentions):
+        same = next((i for i, k in enumerate(kept_d) if k.level == d.level
+                     and (d.field is None or k.field is None or d.field == k.field)
+                     and (d.institution is None or k.institution is None or d.institution == k.institution)), None)
+        if same is None:
+            kept_d.append(d)
+            kept_m.append(m)
+            continue
+        k = kept_d[same]
+        kept_d[same] = replace(k, field=k.field or d.field, institution=k.institution or d.institution,
+                               institution_text=k.institution_text or d.institution_text,
+                               in_progress=k.in_progress or d.in_progress, online=k.online or d.online)
+    return kept_d, kept_m
 
 
 def _degrees(text: str) -> tuple[list[Degree], bool]:
@@ -426,11 +504,18 @@ def _degrees(text: str) -> tuple[list[Degree], bool]:
         prev_end = mentions[i - 1].end if i else 0
         segment = low[seg_start:seg_end]
         # The field of this degree: after it ("MSc in robotics"), else just before it ("a physics PhD").
-        found = _first_field(segment)
+        found = _first_field(segment, keep[seg_start:seg_end])
         field_name = found[1] if found and found[0] <= 60 else None
         if field_name is None:
-            before = low[max(prev_end, m.start - 40):m.start]
-            hit = _first_field(before) if before.strip() else None
+            field_name = _field_right_after(keep[m.end:seg_end])
+        if field_name is None:
+            b0 = max(prev_end, m.start - 40)
+            # only the clause just before this degree: "a physics PhD", not "Licence in physics and then a Master"
+            cut_before = list(_FIELD_CLAUSE_BEFORE.finditer(low, b0, m.start))
+            if cut_before:
+                b0 = cut_before[-1].end()
+            before = low[b0:m.start]
+            hit = _first_field(before, keep[b0:m.start]) if before.strip() else None
             field_name = hit[1] if hit else None
         institution, written_inst = _institution_in(segment[:160], keep[seg_start:seg_end])
         if institution is None:
@@ -442,6 +527,7 @@ def _degrees(text: str) -> tuple[list[Degree], bool]:
         online = bool(_online_words().search(before + " " + low[m.start:min(seg_end, m.end + 80)]))
         out.append(Degree(m.level, field_name, institution, written_inst if institution == UNLISTED else None,
                           _is_in_progress(low, m, prev_end, next_start), online, m.written))
+    out, mentions = _merge_repeats(out, mentions)
     # "a BSc and an MSc in physics from Delft": a degree with nothing of its own shares the next one's.
     for i in range(len(out) - 2, -1, -1):
         gap = low[mentions[i].end:mentions[i + 1].start]
@@ -502,6 +588,7 @@ def _claims_own_degree(low: str) -> bool:
     return False
 
 
+_FIRST_PERSON_SUBJECT = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|i'll)\b(?!\s*(?:think|wonder|want\s+to\s+know|was\s+wondering|would\s+like|'d\s+like|need\s+to\s+know|hope|guess))")
 _THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|him|they)\b")
 _FOR_SOMEONE = re.compile(r"\b(?:for|about|behalf\s+of|asking\s+for)\s+(?:my|our)\s+(?:\w+\s+)?(?P<who>\w+)")
 _FIRST_PERSON_DEGREE = re.compile(r"\b(?:i|i'?ve|i\s+have|i\s+did|i\s+got|i\s+hold|i\s+completed|i\s+finished|my)\b")
@@ -523,12 +610,15 @@ def extract_profile(text: str, today: Optional[_dt.date] = None) -> Profile:
     # Another person's profile when the message is asked for them, speaks of them (he, she, his), or gives
     # only their age; not when the user gives their own age or their own degree ("my wife is 30 and I have
     # a PhD": the wife's age is a remark).
+    speaks_as_i = bool(_FIRST_PERSON_SUBJECT.search(low))
     if other and (_FOR_SOMEONE.search(low) or (third_person and not own)
-                  or (theirs and (third_person or not (own or _claims_own_degree(low))))):
+                  or (theirs and (third_person or not (own or _claims_own_degree(low))))
+                  # "my husband is Japanese, 39, he has ...", "check my girlfriend, 28yo, ...": all about them
+                  or (not speaks_as_i and (third_person or own or degrees))):
         applicant = other.group("who")
     age = note = None
     if applicant:
-        pick = next((a for a in theirs if a.owner not in ("he", "she") or True), None)
+        pick = theirs[0] if theirs else (own[0] if own and not speaks_as_i else None)
         if pick:
             age, note = pick.value, pick.note
     elif own:

@@ -292,7 +292,8 @@ def evaluate_facts(messages: list) -> dict:
         labels = facts.get("degrees") or []
         no_level += sum(1 for d in labels if not d.get("level"))
         exp_levels = [d["level"] for d in labels if d.get("level")]
-        got_levels = ["uncertain" if d.level == "unclear" else d.level for d in degrees]
+        # a degree with no level (an institution or field said alone) is not a degree mention
+        got_levels = ["uncertain" if d.level == "unclear" else d.level for d in degrees if d.level]
         if not scores["degree_level"].multiset(exp_levels, got_levels):
             miss("degree_level", exp_levels, got_levels)
 
@@ -623,14 +624,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=os.environ.get("MODEL", "models/kvisa.tar.gz"))
     parser.add_argument("--out", default="results/heldout.json")
+    parser.add_argument("--set", default="tests/heldout",
+                        help="the set to measure: tests/heldout (default), or tests/dev, the development set that "
+                             "may be looked at while improving the assistant")
     parser.add_argument("--skip-conversations", action="store_true", help="parts a and b only (no servers)")
     args = parser.parse_args()
     os.chdir(ROOT)
+    global HELDOUT
+    HELDOUT = (ROOT / args.set).resolve()
     model = (ROOT / args.model).resolve()
     begun = time.time()
 
     messages, conversations = held_messages(), held_conversations()
-    print(f"held-out set: {len(messages)} messages, {len(conversations)} conversations (tests/heldout/)")
+    print(f"{args.set}: {len(messages)} messages, {len(conversations)} conversations")
 
     servers = None if args.skip_conversations else Servers()
     # A SIGTERM (make interrupted, a CI timeout) still stops the servers through the finally below.

@@ -75,6 +75,12 @@
     }));
   }
 
+  // Which degree decided, a degree in progress, a check for someone else: sentences from kvisa.
+  function noteList(items) {
+    if (!items.length) return null;
+    return h("section", { className: "kv-notes" }, bullets(items));
+  }
+
   function caveatList(items) {
     if (!items.length) return null;
     return h("section", { className: "kv-caveats" },
@@ -102,6 +108,7 @@
       h("ul", { className: "kv-criteria" }, asList(props.criteria).map(function (item) {
         return criterionRow(item || {}, verdict);
       })),
+      noteList(asList(props.notes)),
       caveatList(asList(props.caveats)),
       nextSteps(steps),
       h("footer", { className: "kv-card-foot" },

@@ -135,3 +135,49 @@ def test_ages_in_running_text(text, age):
 ])
 def test_negated_job_words_do_not_make_a_job(text, purpose):
     assert parse_purpose(text).purpose == purpose
+
+
+@pytest.mark.parametrize("text,status,name", [
+    ("engenharia civil", "stem", "Civil engineering"), ("Maschinenbau", "stem", "Mechanical engineering"),
+    ("ingeniería industrial", "stem", "Industrial and systems engineering"),
+    ("ingegneria gestionale", "stem", "Industrial and systems engineering"), ("génie civil", "stem", "Civil engineering"),
+    ("Elektrotechnik", "stem", "Electrical engineering"), ("Wirtschaftsinformatik", "stem", "Interdisciplinary informatics"),
+    ("ciência da computação", "stem", "Computer science"), ("ciencias de la computacion", "stem", "Computer science"),
+    ("física", "stem", "Physics"), ("fisica", "stem", "Physics"), ("Mathématiques", "stem", "Mathematics"),
+    ("matematicas", "stem", "Mathematics"), ("química", "stem", "Chemistry"),
+    ("engenharia química", "stem", "Chemical engineering"), ("biología", "stem", "Biology"),
+    ("engineering mechanical", "stem", "Mechanical engineering"), ("sciences computer", "stem", "Computer science"),
+    ("medicina", "borderline", "Medicine"), ("medicina veterinaria", "borderline", "Veterinary science"),
+    ("arquitetura", "borderline", "Architecture"), ("arquitectura naval", "stem", "Naval architecture and marine engineering"),
+    ("psicología", "borderline", "Psychology"), ("economia", "borderline", "Economics"),
+    ("direito", "not_stem", "Law"), ("derecho", "not_stem", "Law"), ("administração", "not_stem", "Business administration"),
+    ("administración pública", "not_stem", "Public administration"), ("letras", "not_stem", "Literature and linguistics"),
+    ("história", "not_stem", "History and archaeology"), ("historia del arte", "not_stem", "Fine arts"),
+    # a longer name wins over the word inside it: physical education is not physics
+    ("educação física", "not_stem", "Sports and physical education"),
+])
+def test_fields_in_other_languages(text, status, name):
+    result = parse_field(text)
+    assert (result.status, result.name) == (status, name)
+
+
+@pytest.mark.parametrize("text", ["ingeniería", "engenharia", "ingegneria", "Ingenieurwesen", "engineering"])
+def test_a_bare_word_for_engineering_is_engineering_in_general(text):
+    result = parse_field(text)
+    assert result.status == "stem" and result.code == "07" and not result.fuzzy
+
+
+@pytest.mark.parametrize("text,level", [
+    ("phds", "doctorate"), ("PhDs", "doctorate"), ("masters degrees", "master"), ("bachelors degrees", "bachelor"),
+    ("ms degree", "master"), ("b.s. degree", "bachelor"), ("Diplom-Informatiker", "master"), ("Dipl.-Kfm.", "master"),
+    ("magistra", "master"), ("mgr inż.", "master"), ("inżynier", "bachelor"), ("ingeniero técnico", "bachelor"),
+    ("ingeniero superior", "master"), ("laurea", "bachelor"), ("laurea magistrale", "master"),
+    ("dottore di ricerca", "doctorate"), ("licence ès sciences", "bachelor"),
+])
+def test_degrees_in_other_forms(text, level):
+    assert parse_degree(text).level == level
+
+
+@pytest.mark.parametrize("text", ["a law degree", "medical degree", "engineering degree"])
+def test_a_field_degree_is_no_level(text):
+    assert parse_degree(text).level is None
