@@ -41,7 +41,10 @@ QUOTED = ["28, MSc physics, ETH - eligible?", "actually I'm 31", "my master's is
           "I have a job offer in Shenzhen, which visa?", "what is your highest degree"]
 SEED = 20251001  # the day the K visa came into force
 
-TARGETS = {"check_eligibility": 520, "inform": 260, "what_if": 160}
+TARGETS = {"check_eligibility": 320, "inform": 260, "what_if": 160}
+# FAQ questions that also state the asker's facts ("I'm 46 with a PhD. Is there an age cap?") are still FAQ
+# questions: this share of the hand-written FAQ examples gets a copy with a statement of facts before it.
+FAQ_WITH_FACTS_SHARE = 0.3
 TYPO_SHARE = 0.25
 
 # ---------------------------------------------------------------------------------------------- vocabulary
@@ -937,6 +940,11 @@ def typo_variant(text: str) -> str | None:
     return None
 
 
+def _selected(intent: str, text: str, purpose: str, share: float) -> bool:
+    digest = hashlib.sha256(f"{SEED}:{purpose}:{intent}:{text}".encode()).hexdigest()
+    return int(digest[:8], 16) / 0xFFFFFFFF < share
+
+
 def selected_for_typos(intent: str, text: str) -> bool:
     digest = hashlib.sha256(f"{SEED}:pick:{intent}:{text}".encode()).hexdigest()
     return int(digest[:8], 16) / 0xFFFFFFFF < TYPO_SHARE
@@ -1033,6 +1041,11 @@ def generate(folder: Path = HAND_WRITTEN) -> dict[str, list[str]]:
             variant = typo_variant(text)
             if variant:
                 add(intent, variant)
+    facts = Writer(vocab, "inform")
+    for intent, text in given:
+        if intent.startswith("faq/") and _selected(intent, text, "facts", FAQ_WITH_FACTS_SHARE):
+            statement = inform(facts).rstrip(" .!?")
+            add(intent, f"{statement}. {text}" if len(statement) < 90 else text)
     # a text claimed by two intents teaches nothing: drop every generated copy of it
     return {intent: [t for t in texts if len(owners[normalise(t)]) == 1] for intent, texts in out.items()}
 
