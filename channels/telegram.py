@@ -36,6 +36,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import namespaces
 from channels.bounded_cache import ExpiringCache
 from channels.telegram_output import LongPayloads, TelegramReplies
 from channels.telegram_updates import Incoming, MalformedUpdate, read_update, update_id
@@ -187,7 +188,9 @@ class TelegramChannel(TelegramInput):
             if incoming.kind == "reply":
                 await replies.send_text_message(str(incoming.chat_id), incoming.text)
             elif incoming.kind in ("text", "button") and text:
-                await on_new_message(UserMessage(text, replies, str(incoming.chat_id), input_channel=self.name()))
+                await on_new_message(UserMessage(text, replies, namespaces.sender_id(namespaces.TELEGRAM,
+                                                                                     incoming.chat_id),
+                                                 input_channel=self.name()))
         except Exception:
             logger.exception("Telegram: could not handle an update for chat %s", incoming.chat_id)
             try:

@@ -14,6 +14,7 @@ from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from rasa.core.channels.telegram import TelegramOutput
 
+from channels import namespaces
 from channels.bounded_cache import ExpiringCache
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,10 @@ class TelegramReplies(TelegramOutput):
     def __init__(self, token: Text, server: TelegramAPIServer, long_payloads: LongPayloads) -> None:
         Bot.__init__(self, token, server=server)  # TelegramOutput's own __init__ cannot pass the server
         self.long_payloads = long_payloads
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        # Rasa addresses replies to the conversation ("tg:<chat id>"); Telegram needs the chat id.
+        await super().send_response(namespaces.local_id(namespaces.TELEGRAM, recipient_id), message)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         for part in split_text(text):

@@ -29,6 +29,7 @@ from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature, to_binary
 
+from channels import namespaces
 from channels.safe_xml import MAX_XML_BYTES, UnsafeXml, checked_xml
 from channels.bounded_cache import ExpiringCache
 from channels.wechat_client import DEFAULT_API_URL, CustomerServiceClient
@@ -276,7 +277,8 @@ class WeChatChannel(InputChannel):
             text = options[chosen - 1].payload
         collector = CollectingOutputChannel()
         try:
-            await on_new_message(UserMessage(text, collector, openid, input_channel=self.name(),
+            await on_new_message(UserMessage(text, collector, namespaces.sender_id(namespaces.WECHAT, openid),
+                                             input_channel=self.name(),
                                              message_id=message_id))
         except Exception:
             logger.exception("WeChat: the assistant failed on a message")

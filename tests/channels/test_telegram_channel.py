@@ -232,7 +232,7 @@ def test_a_text_message_reaches_the_bot_and_the_answer_is_sent_to_that_chat(api,
         reply = running.post(text_update(chat_id, "I'm 29 with a PhD in physics"))
         assert reply.status_code == 200
     assert bot.texts == ["I'm 29 with a PhD in physics"]
-    assert bot.messages[0].sender_id == str(chat_id)
+    assert bot.messages[0].sender_id == f"tg:{chat_id}"
     assert bot.messages[0].input_channel == "telegram"
     sent = calls_to(api.since(mark), "sendMessage")
     assert [(str(p["chat_id"]), p["text"]) for p in sent] == [(str(chat_id), "you said: I'm 29 with a PhD in physics")]
@@ -270,7 +270,7 @@ def test_a_button_press_sends_its_payload_to_the_bot_and_answers_the_callback_qu
         mark = len(api.snapshot())
         assert running.post(update).status_code == 200
     assert bot.texts == ['/inform{"degree": "phd"}']
-    assert bot.messages[0].sender_id == str(chat_id)
+    assert bot.messages[0].sender_id == f"tg:{chat_id}"
     calls = api.since(mark)
     assert [p["callback_query_id"] for p in calls_to(calls, "answerCallbackQuery")] == [update["callback_query"]["id"]]
     assert texts_sent(calls, chat_id) == ['you said: /inform{"degree": "phd"}']

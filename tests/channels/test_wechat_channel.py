@@ -177,7 +177,7 @@ def test_plain_text_gets_a_passive_reply_addressed_back_to_the_user(start):
     assert fields["ToUserName"] == user and fields["FromUserName"] == ACCOUNT
     assert fields["MsgType"] == "text" and fields["Content"] == "You said: am I eligible?"
     [message] = served.bot.received
-    assert (message.text, message.sender_id, message.input_channel) == ("am I eligible?", user, "wechat")
+    assert (message.text, message.sender_id, message.input_channel) == ("am I eligible?", f"wx:{user}", "wechat")
 
 
 def test_safe_mode_reply_is_encrypted_and_decrypts_with_wechatpy(start):
