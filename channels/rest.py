@@ -23,7 +23,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from rasa.shared.exceptions import RasaException
 
+from channels import admission as admission_module
 from channels import namespaces
+from channels.admission import Admission
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +117,9 @@ class CheckedRestInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         return cls(token=rest_token())
 
-    def __init__(self, token: Optional[Text] = None) -> None:
+    def __init__(self, token: Optional[Text] = None, admission: Optional[Admission] = None) -> None:
         self.token = token
+        self.admission = admission or admission_module.shared()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("checked_rest_webhook", __name__)
@@ -131,9 +134,15 @@ class CheckedRestInput(InputChannel):
                 return response.json({"error": "This REST channel needs 'Authorization: Bearer <REST_TOKEN>'."},
                                      status=401, headers={"WWW-Authenticate": "Bearer"})
             sender, text, metadata = _sender(request), _message(request), _metadata(request)
+            sender_id = namespaces.sender_id(namespaces.REST, sender)
+            client = self.admission.client_ip(request.ip, request.headers.get("X-Forwarded-For"))
+            refusal = self.admission.check(sender_id, text, client)
+            if refusal is not None:
+                return response.json([{"recipient_id": sender, "text": refusal.text}],
+                                     status=429 if refusal.reason == "rate_limited" else 200)
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, namespaces.sender_id(namespaces.REST, sender),
-                                             input_channel=self.name(), metadata=metadata))
+            await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
+                                             metadata=metadata))
             return response.json(_as_sent_to(sender, collector.messages))
 
         return webhook

@@ -21,7 +21,9 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from channels import admission as admission_module
 from channels import namespaces
+from channels.admission import Admission
 from channels.web_sessions import WebSessions
 
 logger = logging.getLogger(__name__)
@@ -55,9 +57,17 @@ class CheckedSocketIOInput(SocketIOInput):
     def name(cls) -> Text:
         return "socketio"
 
-    def __init__(self, *args: Any, sessions: Optional[WebSessions] = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sessions: Optional[WebSessions] = None, admission: Optional[Admission] = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sessions = sessions or WebSessions.from_env()
+        self.admission = admission or admission_module.shared()
+
+    def _client_ip(self, sid: Text) -> Optional[Text]:
+        request = (self.sio.get_environ(sid, namespace=self.namespace) or {}).get("sanic.request")
+        if request is None:
+            return None
+        return self.admission.client_ip(request.ip, request.headers.get("X-Forwarded-For"))
 
     def get_output_channel(self) -> Optional[CardSocketIOOutput]:
         return CardSocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
@@ -97,6 +107,11 @@ class CheckedSocketIOInput(SocketIOInput):
                 logger.warning("Ignored a socket.io message naming another session from %s", sid)
                 return
             output = CardSocketIOOutput(sio, self.bot_message_evt)
+            refusal = self.admission.check(bound["sender_id"], data.get("message", ""), self._client_ip(sid))
+            if refusal is not None:
+                if refusal.tell:
+                    await output.send_response(bound["sender_id"], {"text": refusal.text})
+                return
             await on_new_message(UserMessage(data.get("message", ""), output, bound["sender_id"],
                                              input_channel=self.name(),
                                              metadata=_metadata(data, self.metadata_key)))

@@ -36,7 +36,9 @@ if [ -n "${RASA_API_TOKEN:-}" ]; then api_flags=(--enable-api --auth-token "$RAS
 # rasa-sdk reads the address to listen on from SANIC_HOST.
 SANIC_HOST="$ACTION_HOST" .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
 action_pid=$!
-.venv/bin/rasa run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" --credentials credentials.yml \
+# Sanic refuses a request body over 1 MiB before reading it (413); real messages are a few kilobytes.
+SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-1048576} \
+  .venv/bin/rasa run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" --credentials credentials.yml \
   --endpoints endpoints.yml --cors "${cors_origins[@]}" "${api_flags[@]}" &
 rasa_pid=$!
 .venv/bin/python scripts/serve_web.py &

@@ -53,7 +53,9 @@ def servers(tmp_path_factory, channel_settings):
     token = uuid.uuid4().hex
     env = dict(os.environ, RASA_PORT=str(RASA_PORT), ACTION_PORT=str(ACTION_PORT), WEB_PORT=str(WEB_PORT),
                RASA_API_TOKEN=token, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTION_PORT}/webhook",
-               TRACKER_URL=f"sqlite:///{db}", **channel_settings)
+               TRACKER_URL=f"sqlite:///{db}",
+               # every test's client is 127.0.0.1: the default per-address limit would count them all as one
+               RATE_LIMIT_PER_IP="0", RATE_LIMIT_PER_SENDER="30", **channel_settings)
     process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
     probes = [base, f"http://127.0.0.1:{ACTION_PORT}/health", f"http://127.0.0.1:{WEB_PORT}/"]

@@ -143,3 +143,69 @@ def test_a_socketio_message_naming_another_session_is_ignored(servers, widgets):
     assert [e["text"] for e in victim_events if e["event"] == "user"] == [PROFILE]
     attacker_events = tracker(servers, f"web:{attacker_token.split('.')[0]}")["events"]
     assert [e["text"] for e in attacker_events if e["event"] == "user"] == ["what is the K visa?"]
+
+
+# --- limits -------------------------------------------------------------------------------------------------
+
+def test_a_body_over_1_mib_is_refused_before_it_is_read_and_the_server_stays_up(servers):
+    body = json.dumps({"sender": "big", "message": "x" * (1 << 20)}).encode()
+    for path in ("/webhooks/rest/webhook", "/webhooks/telegram/webhook", "/webhooks/wechat/webhook"):
+        reply = requests.post(f"{servers['base']}{path}", data=body, timeout=WAIT,
+                              headers={"Content-Type": "application/json"})
+        assert reply.status_code == 413, (path, reply.status_code)
+    assert requests.get(servers["base"], timeout=10).ok
+
+
+def test_a_message_over_2000_characters_gets_a_polite_reply_and_is_not_stored(servers):
+    sender = f"long-{uuid.uuid4().hex}"
+    text = "I am 29 and " + "very " * 400  # 2012 characters
+    answer = rest_says(servers, sender, text)
+    assert len(answer) == 1 and "shorten" in answer[0]["text"], answer
+    assert rest_says(servers, sender, "x" * 2000)  # at the limit: answered as usual
+    events = tracker(servers, f"rest:{sender}")["events"]
+    assert [e["text"] for e in events if e["event"] == "user"] == ["x" * 2000]
+    assert tracker(servers, f"rest:{sender}")["slots"]["age"] is None
+
+
+def test_a_rest_sender_over_30_messages_a_minute_gets_429_and_others_are_served(servers):
+    sender = f"fast-{uuid.uuid4().hex}"
+    url = f"{servers['base']}/webhooks/rest/webhook"
+    codes = [requests.post(url, json={"sender": sender, "message": "/greet"}, timeout=WAIT).status_code
+             for _ in range(31)]
+    assert codes == [200] * 30 + [429], codes
+    refused = requests.post(url, json={"sender": sender, "message": "hello"}, timeout=WAIT)
+    assert refused.status_code == 429 and "wait a minute" in refused.json()[0]["text"]
+    assert rest_says(servers, f"other-{uuid.uuid4().hex}", "hello")
+
+
+# --- who can reach the servers -------------------------------------------------------------------------------
+
+def listening_addresses(port):
+    """The local addresses on which something listens on TCP `port` (from /proc, IPv4 and IPv6)."""
+    addresses = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            address, hex_port = fields[1].split(":")
+            if fields[3] == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                addresses.add(address if len(address) == 32 else ".".join(
+                    str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)))
+    return addresses
+
+
+def test_rasa_the_action_server_and_the_page_listen_on_loopback_only(servers):
+    for port in (servers["rasa_port"], servers["action_port"], servers["web_port"]):
+        assert listening_addresses(port) == {"127.0.0.1"}, (port, listening_addresses(port))
+
+
+@pytest.mark.parametrize("path", ["/webhooks/rest/webhook", "/socket.io/?EIO=4&transport=polling"])
+def test_browsers_may_call_rasa_only_from_the_chat_page(servers, path):
+    for origin, allowed in ((servers["web"], True), ("http://evil.example", False), ("null", False)):
+        preflight = requests.options(f"{servers['base']}{path}", timeout=10, headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST"})
+        got = preflight.headers.get("Access-Control-Allow-Origin")
+        assert (got == origin) if allowed else got is None, (origin, dict(preflight.headers))
