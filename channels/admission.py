@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Text
 
-from channels import messages
+from channels import log_redaction, messages
 from channels.bounded_cache import ExpiringCache
 from channels.client_address import TrustedProxies
 from channels.rate_limit import WINDOW_SECONDS, RateLimit
@@ -64,6 +64,7 @@ class Admission:
 
     def check(self, sender_id: Text, text: Text, client_ip: Optional[Text] = None) -> Optional[Refusal]:
         """None when the message may go on to the assistant, else why not and what to answer."""
+        log_redaction.remember(text)  # before anything can log it
         # the address first: one client cycling through many sender ids is still one client
         if (client_ip is not None and not self.per_ip.allow(client_ip)) or not self.per_sender.allow(sender_id):
             _, first = self._told.get_or_create(sender_id, lambda: True)

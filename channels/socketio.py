@@ -22,7 +22,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from channels import admission as admission_module
-from channels import namespaces
+from channels import log_redaction, namespaces
 from channels.admission import Admission
 from channels.web_sessions import WebSessions
 
@@ -89,6 +89,7 @@ class CheckedSocketIOInput(SocketIOInput):
             asked = data.get("session_id") if isinstance(data, dict) else None
             session_id = self.sessions.session_id(asked) if self.session_persistence else None
             token = asked if session_id else self.sessions.new()
+            log_redaction.remember(token, asked if isinstance(asked, str) else None)  # tokens are secrets
             sender_id = namespaces.sender_id(namespaces.WEB, self.sessions.session_id(token))
             await sio.save_session(sid, {"token": token, "sender_id": sender_id}, namespace=self.namespace)
             sio.enter_room(sid, sender_id, namespace=self.namespace)  # replies are emitted to the sender id

@@ -33,8 +33,8 @@ api_flags=()
 # The HTTP API can read and change any conversation: only with a token.
 if [ -n "${RASA_API_TOKEN:-}" ]; then api_flags=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
 
-# rasa-sdk reads the address to listen on from SANIC_HOST.
-SANIC_HOST="$ACTION_HOST" .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
+# rasa-sdk reads the address to listen on from SANIC_HOST; the wrapper keeps personal data out of its log.
+SANIC_HOST="$ACTION_HOST" .venv/bin/python scripts/action_server.py --actions actions --port "$ACTION_PORT" &
 action_pid=$!
 # Sanic refuses a request body over 1 MiB before reading it (413); real messages are a few kilobytes.
 SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-1048576} \

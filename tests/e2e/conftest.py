@@ -55,7 +55,9 @@ def servers(tmp_path_factory, channel_settings):
                RASA_API_TOKEN=token, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTION_PORT}/webhook",
                TRACKER_URL=f"sqlite:///{db}",
                # every test's client is 127.0.0.1: the default per-address limit would count them all as one
-               RATE_LIMIT_PER_IP="0", RATE_LIMIT_PER_SENDER="30", **channel_settings)
+               RATE_LIMIT_PER_IP="0", RATE_LIMIT_PER_SENDER="30",
+               # the most talkative logs, so that tests/e2e/test_security.py can check that none of it is personal
+               LOG_LEVEL="DEBUG", LOG_LEVEL_LIBRARIES="INFO", **channel_settings)
     process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
     probes = [base, f"http://127.0.0.1:{ACTION_PORT}/health", f"http://127.0.0.1:{WEB_PORT}/"]
@@ -74,7 +76,7 @@ def servers(tmp_path_factory, channel_settings):
             os.killpg(process.pid, signal.SIGTERM)
         log.close()
         pytest.fail("servers did not start:\n" + log_path.read_text()[-3000:])
-    yield {"db": db, "log": log_path, "base": base, "token": token, "web": f"http://127.0.0.1:{WEB_PORT}",
+    yield {"db": db, "log": log_path, "root": ROOT, "base": base, "token": token, "web": f"http://127.0.0.1:{WEB_PORT}",
            "rasa_port": RASA_PORT, "action_port": ACTION_PORT, "web_port": WEB_PORT}
     os.killpg(process.pid, signal.SIGTERM)
     try:

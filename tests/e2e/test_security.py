@@ -209,3 +209,37 @@ def test_browsers_may_call_rasa_only_from_the_chat_page(servers, path):
             "Origin": origin, "Access-Control-Request-Method": "POST"})
         got = preflight.headers.get("Access-Control-Allow-Origin")
         assert (got == origin) if allowed else got is None, (origin, dict(preflight.headers))
+
+
+# --- logs -----------------------------------------------------------------------------------------------------
+
+def test_no_message_text_slot_value_token_or_secret_appears_in_any_log_line(servers, channel_settings):
+    """The servers log at DEBUG (conftest.py). A conversation with distinctive words, a tracker read with the
+    API token, and a failing call to the action server; then every line the three servers wrote is searched."""
+    marker = f"Quokka{uuid.uuid4().hex[:8]}"
+    institution = f"{marker} Institute of Technology"
+    sender = f"logs-{uuid.uuid4().hex}"
+    asked = rest_says(servers, sender, f"I'm 37 with a PhD in physics, my codename is {marker}x")
+    assert "university" in joined(asked).lower(), asked
+    rest_says(servers, sender, institution)
+    slots = tracker(servers, f"rest:{sender}")["slots"]  # ?token=<RASA_API_TOKEN> in the access log
+    assert marker in (slots["institution"] or ""), slots  # a slot value with the marker exists
+    failing = {"next_action": "validate_eligibility_form", "version": "3.6.21", "domain": "not a domain",
+               "tracker": {"sender_id": sender, "slots": {"institution": institution, "age": f"{marker}age"},
+                           "latest_message": {"text": f"{marker} said this"},
+                           "events": [{"event": "user", "text": f"{marker} said this"}]}}
+    reply = requests.post(f"http://127.0.0.1:{servers['action_port']}/webhook", json=failing, timeout=WAIT)
+    assert reply.status_code >= 400
+    time.sleep(2)  # let the servers write their lines
+
+    log = servers["log"].read_text(errors="replace")
+    assert "parse_data_text" in log and "[redacted]" in log  # at DEBUG, and the redaction is at work
+    secrets = {name: value for name, value in channel_settings.items()
+               if name.endswith(("TOKEN", "SECRET", "AES_KEY"))}
+    secrets["RASA_API_TOKEN"] = servers["token"]
+    secrets["WEB_SESSION_SECRET"] = (servers["root"] / "var" / "web-session-secret").read_text().strip()
+    for name, value in secrets.items():
+        assert value not in log, f"{name} is in the log"
+    said = (marker, "ETH Zurich", "I'm 37")
+    found = [line for line in log.splitlines() if any(words in line for words in said)]
+    assert found == [], found[:5]
