@@ -24,7 +24,7 @@ from sanic.response import HTTPResponse
 from rasa.shared.exceptions import RasaException
 
 from channels import admission as admission_module
-from channels import namespaces
+from channels import messages, namespaces
 from channels.admission import Admission
 
 logger = logging.getLogger(__name__)
@@ -141,8 +141,12 @@ class CheckedRestInput(InputChannel):
                 return response.json([{"recipient_id": sender, "text": refusal.text}],
                                      status=429 if refusal.reason == "rate_limited" else 200)
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
-                                             metadata=metadata))
+            try:
+                await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
+                                                 metadata=metadata))
+            except Exception:  # e.g. the tracker store is down: say so rather than answer nothing
+                logger.exception("REST: the assistant failed on a message")
+                await collector.send_response(sender_id, {"text": messages.text("something_went_wrong")})
             return response.json(_as_sent_to(sender, collector.messages))
 
         return webhook

@@ -22,7 +22,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from channels import admission as admission_module
-from channels import log_redaction, namespaces
+from channels import log_redaction, messages, namespaces
 from channels.admission import Admission
 from channels.web_sessions import WebSessions
 
@@ -113,8 +113,12 @@ class CheckedSocketIOInput(SocketIOInput):
                 if refusal.tell:
                     await output.send_response(bound["sender_id"], {"text": refusal.text})
                 return
-            await on_new_message(UserMessage(data.get("message", ""), output, bound["sender_id"],
-                                             input_channel=self.name(),
-                                             metadata=_metadata(data, self.metadata_key)))
+            try:
+                await on_new_message(UserMessage(data.get("message", ""), output, bound["sender_id"],
+                                                 input_channel=self.name(),
+                                                 metadata=_metadata(data, self.metadata_key)))
+            except Exception:  # say so rather than leave the widget waiting
+                logger.exception("socket.io: the assistant failed on a message")
+                await output.send_response(bound["sender_id"], {"text": messages.text("something_went_wrong")})
 
         return socketio_webhook

@@ -37,7 +37,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import admission as admission_module
-from channels import namespaces
+from channels import messages, namespaces
 from channels.admission import Admission
 from channels.bounded_cache import ExpiringCache
 from channels.telegram_output import LongPayloads, TelegramReplies
@@ -53,7 +53,6 @@ REGISTER_RETRY_DELAYS = (2, 10, 30)  # seconds between setWebhook attempts when 
 REGISTER_TIMEOUT = 30  # seconds per attempt
 RECENT_UPDATES = 1000  # update ids remembered, so that an update Telegram delivers twice is handled once
 EXPIRED_BUTTON = "This button has expired. Please type your answer instead."
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 class TelegramConfigError(RasaException):
@@ -166,8 +165,13 @@ class TelegramChannel(TelegramInput):
             except (ValueError, RecursionError) as error:  # bad JSON, bad UTF-8, not an update
                 reason = str(error) if isinstance(error, MalformedUpdate) else "The body is not valid JSON."
                 return response.json({"error": reason}, status=400)
-            if self._first_delivery(update_id(update)):
-                await self._handle(incoming, replies, on_new_message)
+            handled = update_id(update)
+            if self._first_delivery(handled):
+                try:
+                    await self._handle(incoming, replies, on_new_message)
+                except asyncio.CancelledError:  # a timeout or a lost connection: Telegram will deliver it again
+                    self._recent_updates.pop(handled)
+                    raise
             return response.json({"ok": True})  # 200 even on failure: Telegram would redeliver otherwise
 
         return bp
@@ -203,7 +207,7 @@ class TelegramChannel(TelegramInput):
                                                  input_channel=self.name()))
         except Exception:
             logger.exception("Telegram: could not handle an update for chat %s", incoming.chat_id)
-            await self._send_quietly(replies, incoming.chat_id, SORRY)
+            await self._send_quietly(replies, incoming.chat_id, messages.text("something_went_wrong"))
 
     @staticmethod
     async def _send_quietly(replies: TelegramReplies, chat_id: Optional[int], text: str) -> None:

@@ -33,7 +33,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import to_binary
 
 from channels import admission as admission_module
-from channels import namespaces
+from channels import messages, namespaces
 from channels.admission import Admission
 from channels.safe_xml import MAX_XML_BYTES, UnsafeXml, checked_xml
 from channels.bounded_cache import ExpiringCache
@@ -52,7 +52,6 @@ SUCCESS = "success"  # WeChat's "received, no reply" answer; it does not retry a
 
 ONLY_TEXT = ("I can only read text messages. Please type your question, for example "
              "\"Am I eligible for the K visa?\"")
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 TOO_SLOW = "Sorry, that is taking longer than usual. Please send your message again in a moment."
 CUT_NOTE = "(This answer was too long for one WeChat message and has been shortened.)"
 TEXT_TYPES = {"text"}
@@ -348,7 +347,7 @@ class WeChatChannel(InputChannel):
                                              message_id=message_id))
         except Exception:
             logger.exception("WeChat: the assistant failed on a message")
-            return Rendered(SORRY)
+            return Rendered(messages.text("something_went_wrong"))
         turn = render(collector.messages)
         if turn.options:
             self.options.set(openid, turn.options)

@@ -9,6 +9,7 @@ import pytest
 import requests
 from rasa.core.channels.channel import UserMessage
 
+from channels import messages
 from channels.rest import CheckedRestInput, RestConfigError, rest_token
 from tests.channels.sanic_server import ChannelServer
 
@@ -124,3 +125,13 @@ def test_from_credentials_reads_the_environment(monkeypatch):
         CheckedRestInput.from_credentials(None)
     monkeypatch.setenv("REST_TOKEN", TOKEN)
     assert CheckedRestInput.from_credentials(None).token == TOKEN
+
+
+def test_when_the_assistant_fails_the_client_gets_the_apology_not_a_500():
+    async def broken(message):
+        raise RuntimeError("the tracker store is down")
+
+    with ChannelServer(CheckedRestInput(), broken) as server:
+        reply = post(server, {"sender": "a", "message": "hi"})
+    assert reply.status_code == 200
+    assert reply.json() == [{"recipient_id": "a", "text": messages.text("something_went_wrong")}]
