@@ -52,7 +52,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 REGISTER_RETRY_DELAYS = (2, 10, 30)  # seconds between setWebhook attempts when Telegram cannot be reached
 REGISTER_TIMEOUT = 30  # seconds per attempt
 RECENT_UPDATES = 1000  # update ids remembered, so that an update Telegram delivers twice is handled once
-EXPIRED_BUTTON = "This button has expired. Please type your answer instead."
+EXPIRED_BUTTON = messages.text("telegram_expired_button")
 
 
 class TelegramConfigError(RasaException):

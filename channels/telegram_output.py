@@ -14,7 +14,7 @@ from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from rasa.core.channels.telegram import TelegramOutput
 
-from channels import namespaces
+from channels import messages, namespaces
 from channels.bounded_cache import ExpiringCache
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ class TelegramReplies(TelegramOutput):
             payload = str(button.get("payload") or title)
             if title:
                 keyboard.row(InlineKeyboardButton(title, callback_data=self.long_payloads.callback_data(payload)))
-        parts = split_text(text) or ["Choose one:"]  # Telegram sends no keyboard without a text
+        parts = split_text(text) or [messages.text("telegram_choose_one")]  # no keyboard without a text
         for part in parts[:-1]:
             await self.send_message(recipient_id, part)
         await self.send_message(recipient_id, parts[-1], reply_markup=keyboard if keyboard.inline_keyboard

@@ -50,10 +50,9 @@ NONCES_REMEMBERED = 100_000
 WELCOME_PAYLOAD = "/greet"  # sent to the bot for a new follower (subscribe event)
 SUCCESS = "success"  # WeChat's "received, no reply" answer; it does not retry after it
 
-ONLY_TEXT = ("I can only read text messages. Please type your question, for example "
-             "\"Am I eligible for the K visa?\"")
-TOO_SLOW = "Sorry, that is taking longer than usual. Please send your message again in a moment."
-CUT_NOTE = "(This answer was too long for one WeChat message and has been shortened.)"
+ONLY_TEXT = messages.text("wechat_text_only")
+TOO_SLOW = messages.text("wechat_too_slow")
+CUT_NOTE = messages.text("wechat_cut_note")
 TEXT_TYPES = {"text"}
 WELCOME_EVENT = "subscribe"  # a new follower (also when they followed by scanning a QR code)
 
