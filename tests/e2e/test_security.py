@@ -243,3 +243,31 @@ def test_no_message_text_slot_value_token_or_secret_appears_in_any_log_line(serv
     said = (marker, "ETH Zurich", "I'm 37")
     found = [line for line in log.splitlines() if any(words in line for words in said)]
     assert found == [], found[:5]
+
+
+def test_rasa_beyond_loopback_without_rest_token_refuses_to_start_and_says_why(tmp_path):
+    """scripts/run.sh with RASA_HOST=0.0.0.0 and no REST_TOKEN: the Rasa server stops at start-up (so run.sh
+    stops the others) with a message naming REST_TOKEN. Ports of its own; nothing else needs to run."""
+    import os
+    import signal
+    import subprocess
+
+    from tests.e2e.conftest import ROOT
+
+    env = {name: value for name, value in os.environ.items() if name != "REST_TOKEN"}
+    env.update(RASA_HOST="0.0.0.0", RASA_PORT="15205", ACTION_PORT="15255", WEB_PORT="18280",
+               ACTION_ENDPOINT_URL="http://127.0.0.1:15255/webhook", TRACKER_URL=f"sqlite:///{tmp_path}/t.db")
+    log = tmp_path / "servers.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        code = process.wait(timeout=300)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        pytest.fail("the servers started although Rasa listens on 0.0.0.0 without REST_TOKEN")
+    output = log.read_text()
+    assert code != 0
+    assert "RASA_HOST=0.0.0.0" in output and "set REST_TOKEN" in output, output[-3000:]
+    assert listening_addresses(15205) == set()
