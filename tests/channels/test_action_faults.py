@@ -4,7 +4,6 @@ still reaches Rasa."""
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 import uuid
 

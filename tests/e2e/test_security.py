@@ -2,6 +2,9 @@
 another, and a socket.io connection is bound to the one session the server gave it."""
 import itertools
 import json
+import os
+import signal
+import subprocess
 import threading
 import time
 import uuid
@@ -10,6 +13,7 @@ import pytest
 import requests
 import socketio
 
+from tests.e2e.conftest import ROOT
 from tests.fakes.telegram_bot_api import calls_to
 
 WAIT = 60  # seconds to wait for an answer that must come (the first turns load models lazily)
@@ -248,12 +252,6 @@ def test_no_message_text_slot_value_token_or_secret_appears_in_any_log_line(serv
 def test_rasa_beyond_loopback_without_rest_token_refuses_to_start_and_says_why(tmp_path):
     """scripts/run.sh with RASA_HOST=0.0.0.0 and no REST_TOKEN: the Rasa server stops at start-up (so run.sh
     stops the others) with a message naming REST_TOKEN. Ports of its own; nothing else needs to run."""
-    import os
-    import signal
-    import subprocess
-
-    from tests.e2e.conftest import ROOT
-
     env = {name: value for name, value in os.environ.items() if name != "REST_TOKEN"}
     env.update(RASA_HOST="0.0.0.0", RASA_PORT="15205", ACTION_PORT="15255", WEB_PORT="18280",
                ACTION_ENDPOINT_URL="http://127.0.0.1:15255/webhook", TRACKER_URL=f"sqlite:///{tmp_path}/t.db")
@@ -271,3 +269,24 @@ def test_rasa_beyond_loopback_without_rest_token_refuses_to_start_and_says_why(t
     assert code != 0
     assert "RASA_HOST=0.0.0.0" in output and "set REST_TOKEN" in output, output[-3000:]
     assert listening_addresses(15205) == set()
+
+
+def test_a_socketio_flood_is_told_once_and_only_the_first_30_messages_are_processed(servers, widgets):
+    widget = widgets()
+    token = widget.session()
+    for _ in range(33):
+        widget.client.emit("user_uttered", {"message": "/greet", "session_id": token})
+        time.sleep(0.2)  # one by one: Engine.IO refuses a polling request that carries more than 16 packets
+    limited = "You are sending messages faster than I can answer"
+    widget.wait_for(lambda: any(limited in (r.get("text") or "") for r in widget.replies))
+    events = []
+    deadline = time.time() + 120  # the 30 accepted turns are answered one after another
+    while time.time() < deadline:
+        events = [e for e in tracker(servers, f"web:{token.split('.')[0]}")["events"] if e["event"] == "user"]
+        if len(events) >= 30:
+            break
+        time.sleep(1)
+    time.sleep(2)
+    events = [e for e in tracker(servers, f"web:{token.split('.')[0]}")["events"] if e["event"] == "user"]
+    assert len(events) == 30
+    assert sum(limited in (r.get("text") or "") for r in widget.replies) == 1
