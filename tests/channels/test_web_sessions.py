@@ -38,3 +38,27 @@ def test_the_key_comes_from_the_environment_and_must_be_long_enough():
     assert WebSessions.from_env({}).session_id(token) is None  # a random key per process
     with pytest.raises(ValueError, match="WEB_SESSION_SECRET"):
         WebSessions.from_env({"WEB_SESSION_SECRET": "short"})
+
+
+# The socket.io channel's client address (the channel itself is tested against the real server, in e2e).
+
+def socketio_channel(trusted=""):
+    from types import SimpleNamespace
+
+    from channels.admission import Admission
+    from channels.client_address import TrustedProxies
+    from channels.socketio import CheckedSocketIOInput
+
+    channel = CheckedSocketIOInput("user_uttered", "bot_uttered", "/socket.io", session_persistence=True,
+                                   sessions=WebSessions(uuid.uuid4().hex.encode()),
+                                   admission=Admission(0, 2, TrustedProxies.from_env({"TRUSTED_PROXIES": trusted})))
+    connect = SimpleNamespace(ip="10.0.0.5", headers={"X-Forwarded-For": "203.0.113.9"})
+    channel.sio = SimpleNamespace(get_environ=lambda sid, namespace=None: {"sanic.request": connect}
+                                  if sid == "known" else None)
+    return channel
+
+
+def test_socketio_takes_the_client_address_from_the_connect_request_and_forwarded_for_only_from_a_proxy():
+    assert socketio_channel()._client_ip("known") == "10.0.0.5"
+    assert socketio_channel("10.0.0.0/24")._client_ip("known") == "203.0.113.9"
+    assert socketio_channel()._client_ip("gone") is None
