@@ -94,9 +94,10 @@ test: setup
 	$(MAKE) --no-print-directory rasa-test
 	$(MAKE) --no-print-directory e2e
 
-# Chat in the terminal (starts its own action server; stop with /stop or Ctrl-C).
+# Chat in the terminal (starts its own action server, on loopback and with the log redaction; stop with /stop
+# or Ctrl-C).
 shell: setup
-	$(RASA) run actions --actions actions --port 5055 & pid=$$!; \
+	SANIC_HOST=127.0.0.1 $(PY) scripts/action_server.py --actions actions --port 5055 & pid=$$!; \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml; kill $$pid
 
 bench: setup

@@ -267,7 +267,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp, \
                 running(Path(tmp), RASA_PORT, ACTION_PORT, WEB_PORT, channels.settings) as servers:
             rows = run_rows(channels, args.turns, args.concurrency)
-            rasa_mb, actions_mb = servers.rss_mb("rasa run --model"), servers.rss_mb("rasa run actions")
+            rasa_mb, actions_mb = servers.rss_mb("rasa run --model"), servers.rss_mb("scripts/action_server.py")
     finally:
         telegram.stop()
         wechat.stop()

@@ -73,7 +73,7 @@ def main() -> int:
             for kind in ("baseline", "greet", "verdict"):
                 measure(kind, min(20, args.turns), concurrency)  # warm-up
                 rows.append(measure(kind, args.turns, concurrency))
-        rasa_mb, actions_mb = servers.rss_mb("rasa run --model"), servers.rss_mb("rasa run actions")
+        rasa_mb, actions_mb = servers.rss_mb("rasa run --model"), servers.rss_mb("scripts/action_server.py")
     print(f"start-up to first answered message: {startup:.1f} s")
     print(f"resident memory: Rasa server {rasa_mb:.0f} MB, action server {actions_mb:.0f} MB")
     print(f"{'request':<10}{'conc.':>6}{'turns':>7}{'turns/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")

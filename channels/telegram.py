@@ -36,6 +36,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import admission as admission_module
+from channels import messages, namespaces
+from channels.admission import Admission
 from channels.bounded_cache import ExpiringCache
 from channels.telegram_output import LongPayloads, TelegramReplies
 from channels.telegram_updates import Incoming, MalformedUpdate, read_update, update_id
@@ -49,8 +52,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 REGISTER_RETRY_DELAYS = (2, 10, 30)  # seconds between setWebhook attempts when Telegram cannot be reached
 REGISTER_TIMEOUT = 30  # seconds per attempt
 RECENT_UPDATES = 1000  # update ids remembered, so that an update Telegram delivers twice is handled once
-EXPIRED_BUTTON = "This button has expired. Please type your answer instead."
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+EXPIRED_BUTTON = messages.text("telegram_expired_button")
 
 
 class TelegramConfigError(RasaException):
@@ -110,7 +112,7 @@ class TelegramChannel(TelegramInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         return cls(TelegramSettings.from_env())
 
-    def __init__(self, settings: Optional[TelegramSettings]) -> None:
+    def __init__(self, settings: Optional[TelegramSettings], admission: Optional[Admission] = None) -> None:
         super().__init__(settings.token if settings else None, settings.bot_name if settings else None,
                          settings.webhook_url if settings else None, debug_mode=False)
         self.settings = settings
@@ -118,6 +120,7 @@ class TelegramChannel(TelegramInput):
         self._replies: Optional[TelegramReplies] = None
         self._recent_updates: ExpiringCache[bool] = ExpiringCache(max_items=RECENT_UPDATES, ttl_seconds=math.inf)
         self.webhook_registration: Optional[asyncio.Task] = None
+        self.admission = admission or admission_module.shared()
 
     def get_output_channel(self) -> Optional[TelegramReplies]:
         """The bot that sends replies. Unlike Rasa's, it calls nothing: the webhook is set at start-up."""
@@ -162,8 +165,13 @@ class TelegramChannel(TelegramInput):
             except (ValueError, RecursionError) as error:  # bad JSON, bad UTF-8, not an update
                 reason = str(error) if isinstance(error, MalformedUpdate) else "The body is not valid JSON."
                 return response.json({"error": reason}, status=400)
-            if self._first_delivery(update_id(update)):
-                await self._handle(incoming, replies, on_new_message)
+            handled = update_id(update)
+            if self._first_delivery(handled):
+                try:
+                    await self._handle(incoming, replies, on_new_message)
+                except asyncio.CancelledError:  # a timeout or a lost connection: Telegram will deliver it again
+                    self._recent_updates.pop(handled)
+                    raise
             return response.json({"ok": True})  # 200 even on failure: Telegram would redeliver otherwise
 
         return bp
@@ -183,17 +191,30 @@ class TelegramChannel(TelegramInput):
             text = self.long_payloads.payload(text) if text else text
             await self._answer_button_press(replies, incoming.callback_query_id,
                                             EXPIRED_BUTTON if incoming.kind == "button" and text is None else None)
+        if incoming.kind in ("reply", "text", "button"):
+            refusal = self.admission.check(namespaces.sender_id(namespaces.TELEGRAM, incoming.chat_id),
+                                           text or "")
+            if refusal is not None:
+                if refusal.tell:
+                    await self._send_quietly(replies, incoming.chat_id, refusal.text)
+                return
         try:
             if incoming.kind == "reply":
                 await replies.send_text_message(str(incoming.chat_id), incoming.text)
             elif incoming.kind in ("text", "button") and text:
-                await on_new_message(UserMessage(text, replies, str(incoming.chat_id), input_channel=self.name()))
+                await on_new_message(UserMessage(text, replies, namespaces.sender_id(namespaces.TELEGRAM,
+                                                                                     incoming.chat_id),
+                                                 input_channel=self.name()))
         except Exception:
             logger.exception("Telegram: could not handle an update for chat %s", incoming.chat_id)
-            try:
-                await replies.send_text_message(str(incoming.chat_id), SORRY)
-            except Exception:  # Telegram itself may be what failed
-                logger.debug("Telegram: could not send the apology either", exc_info=True)
+            await self._send_quietly(replies, incoming.chat_id, messages.text("something_went_wrong"))
+
+    @staticmethod
+    async def _send_quietly(replies: TelegramReplies, chat_id: Optional[int], text: str) -> None:
+        try:
+            await replies.send_text_message(str(chat_id), text)
+        except Exception:  # Telegram itself may be what failed
+            logger.debug("Telegram: could not send a reply to chat %s", chat_id, exc_info=True)
 
     @staticmethod
     async def _answer_button_press(replies: TelegramReplies, query_id: str, text: Optional[str]) -> None:

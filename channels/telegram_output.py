@@ -14,6 +14,7 @@ from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from rasa.core.channels.telegram import TelegramOutput
 
+from channels import messages, namespaces
 from channels.bounded_cache import ExpiringCache
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,10 @@ class TelegramReplies(TelegramOutput):
         Bot.__init__(self, token, server=server)  # TelegramOutput's own __init__ cannot pass the server
         self.long_payloads = long_payloads
 
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        # Rasa addresses replies to the conversation ("tg:<chat id>"); Telegram needs the chat id.
+        await super().send_response(namespaces.local_id(namespaces.TELEGRAM, recipient_id), message)
+
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         for part in split_text(text):
             await self.send_message(recipient_id, part)
@@ -99,7 +104,7 @@ class TelegramReplies(TelegramOutput):
             payload = str(button.get("payload") or title)
             if title:
                 keyboard.row(InlineKeyboardButton(title, callback_data=self.long_payloads.callback_data(payload)))
-        parts = split_text(text) or ["Choose one:"]  # Telegram sends no keyboard without a text
+        parts = split_text(text) or [messages.text("telegram_choose_one")]  # no keyboard without a text
         for part in parts[:-1]:
             await self.send_message(recipient_id, part)
         await self.send_message(recipient_id, parts[-1], reply_markup=keyboard if keyboard.inline_keyboard

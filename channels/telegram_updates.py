@@ -7,15 +7,17 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
+from channels import messages
+
 # Telegram commands that stand for something the assistant already understands.
 COMMANDS = {"start": "/greet", "restart": "/start_over"}
 
 # Message contents the assistant cannot read: the user gets UNSUPPORTED_REPLY instead of a misunderstanding.
 UNSUPPORTED_CONTENT = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
                        "location", "venue", "contact", "poll", "dice", "game", "invoice", "story")
-UNSUPPORTED_REPLY = "I can only read text messages. Please type your question, or send /start to begin."
+UNSUPPORTED_REPLY = messages.text("telegram_text_only")
 # An edit can change any earlier message; answering it now would answer a question the bot is no longer asking.
-EDITED_REPLY = "I don't follow edits to earlier messages. Please send the corrected text as a new message."
+EDITED_REPLY = messages.text("telegram_edited")
 
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+.*)?$", re.DOTALL)
 

@@ -13,8 +13,11 @@ defusedxml (channels/safe_xml.py), before anything else reads it.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import os
+import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Set, Text
 from xml.etree.ElementTree import Element
@@ -27,8 +30,11 @@ from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.replies import TextReply
-from wechatpy.utils import check_signature, to_binary
+from wechatpy.utils import to_binary
 
+from channels import admission as admission_module
+from channels import messages, namespaces
+from channels.admission import Admission
 from channels.safe_xml import MAX_XML_BYTES, UnsafeXml, checked_xml
 from channels.bounded_cache import ExpiringCache
 from channels.wechat_client import DEFAULT_API_URL, CustomerServiceClient
@@ -37,14 +43,16 @@ from channels.wechat_format import Option, Rendered, option_number, render, shor
 logger = logging.getLogger(__name__)
 
 DEFAULT_REPLY_TIMEOUT = 4.5  # seconds; WeChat gives up after 5
+# A signed request is accepted only this close to its timestamp, and its nonce is remembered for as long, so
+# that a signed URL that leaks cannot be replayed later, nor reused now for another message.
+SIGNATURE_WINDOW = 300  # seconds, either way
+NONCES_REMEMBERED = 100_000
 WELCOME_PAYLOAD = "/greet"  # sent to the bot for a new follower (subscribe event)
 SUCCESS = "success"  # WeChat's "received, no reply" answer; it does not retry after it
 
-ONLY_TEXT = ("I can only read text messages. Please type your question, for example "
-             "\"Am I eligible for the K visa?\"")
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
-TOO_SLOW = "Sorry, that is taking longer than usual. Please send your message again in a moment."
-CUT_NOTE = "(This answer was too long for one WeChat message and has been shortened.)"
+ONLY_TEXT = messages.text("wechat_text_only")
+TOO_SLOW = messages.text("wechat_too_slow")
+CUT_NOTE = messages.text("wechat_cut_note")
 TEXT_TYPES = {"text"}
 WELCOME_EVENT = "subscribe"  # a new follower (also when they followed by scanning a QR code)
 
@@ -57,6 +65,14 @@ class WeChatSettings:
     aes_key: Text = ""
     api_url: Text = DEFAULT_API_URL
     reply_timeout: float = DEFAULT_REPLY_TIMEOUT
+    allow_plaintext: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.aes_key and not self.allow_plaintext:
+            raise ValueError(
+                "WECHAT_TOKEN is set but WECHAT_AES_KEY is not: in plaintext mode WeChat signs only the URL, not "
+                "the message, so a leaked URL lets anyone write as any user. Set WECHAT_AES_KEY (safe mode, "
+                "安全模式; README, 'WeChat'), or WECHAT_ALLOW_PLAINTEXT=1 to accept that risk.")
 
     @classmethod
     def from_env(cls, env: Mapping[Text, Text] = os.environ) -> Optional["WeChatSettings"]:
@@ -74,7 +90,8 @@ class WeChatSettings:
         settings = cls(token=token, appid=env.get("WECHAT_APPID", "").strip(),
                        secret=env.get("WECHAT_SECRET", "").strip(), aes_key=env.get("WECHAT_AES_KEY", "").strip(),
                        api_url=env.get("WECHAT_API_URL", "").strip() or DEFAULT_API_URL,
-                       reply_timeout=reply_timeout)
+                       reply_timeout=reply_timeout,
+                       allow_plaintext=env.get("WECHAT_ALLOW_PLAINTEXT", "").strip() == "1")
         if settings.aes_key and not settings.appid:
             raise ValueError("WECHAT_AES_KEY (safe mode) needs WECHAT_APPID: encrypted messages name the AppID")
         return settings
@@ -82,6 +99,15 @@ class WeChatSettings:
     @property
     def customer_service(self) -> bool:
         return bool(self.appid and self.secret)
+
+
+def signature(*parts: Text) -> Text:
+    """WeChat's signature: sha1 over the sorted strings, concatenated."""
+    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
+
+
+def same_signature(expected: Text, given: Text) -> bool:
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogateescape"))  # constant time
 
 
 class BadRequest(Exception):
@@ -100,6 +126,15 @@ class Exchange:
     overflow_pushed: bool = False  # the part that did not fit in the passive reply went that way
 
 
+def message_key(fields: Dict[Text, Text]) -> tuple:
+    """What identifies one message across WeChat's retries: its MsgId (events have none: sender + CreateTime).
+    The sender is part of it, so one user's MsgId can never fetch another user's answer."""
+    openid = fields["FromUserName"]
+    if fields.get("MsgId"):
+        return "msg", openid, fields["MsgId"]
+    return "event", openid, fields.get("CreateTime")
+
+
 class WeChatChannel(InputChannel):
     @classmethod
     def name(cls) -> Text:
@@ -111,8 +146,10 @@ class WeChatChannel(InputChannel):
         return cls(WeChatSettings.from_env())
 
     def __init__(self, settings: Optional[WeChatSettings],
-                 customer_service: Optional[CustomerServiceClient] = None) -> None:
+                 customer_service: Optional[CustomerServiceClient] = None,
+                 admission: Optional[Admission] = None) -> None:
         self.settings = settings
+        self.admission = admission or admission_module.shared()
         self.crypto: Optional[WeChatCrypto] = None
         self.customer_service = customer_service
         if settings is None:
@@ -131,6 +168,9 @@ class WeChatChannel(InputChannel):
         # WeChat retries within about 15 s; two minutes covers that with room to spare
         self.exchanges: ExpiringCache[Exchange] = ExpiringCache(max_items=2000, ttl_seconds=120)
         self.options: ExpiringCache[List[Option]] = ExpiringCache(max_items=20000, ttl_seconds=24 * 3600)
+        # nonce -> the message it signed, for as long as its timestamp is acceptable
+        self.nonces: ExpiringCache[tuple] = ExpiringCache(max_items=NONCES_REMEMBERED,
+                                                          ttl_seconds=2 * SIGNATURE_WINDOW)
         self._background: Set[asyncio.Future] = set()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -150,6 +190,8 @@ class WeChatChannel(InputChannel):
             echo = request.args.get("echostr")
             if not echo:
                 return response.text("missing echostr", status=400)
+            if not self._nonce_fresh(request, ("echo", echo)):
+                return response.text("nonce already used", status=403)
             return response.text(echo)
 
         @webhook.route("/webhook", methods=["POST"])
@@ -169,13 +211,20 @@ class WeChatChannel(InputChannel):
     # --- reading a request ---------------------------------------------------------------------------------
 
     def _signed(self, request: Request) -> bool:
+        """A valid signature over a timestamp within SIGNATURE_WINDOW of now."""
         args = request.args
-        try:
-            check_signature(self.settings.token, args.get("signature") or "", args.get("timestamp") or "",
-                            args.get("nonce") or "")
-        except InvalidSignatureException:
+        given, timestamp, nonce = (args.get(name) or "" for name in ("signature", "timestamp", "nonce"))
+        if not (given and nonce and timestamp.isascii() and timestamp.isdigit()):
             return False
-        return bool(args.get("signature"))
+        if abs(time.time() - int(timestamp)) > SIGNATURE_WINDOW:
+            return False
+        return same_signature(signature(self.settings.token, timestamp, nonce), given)
+
+    def _nonce_fresh(self, request: Request, message: tuple) -> bool:
+        """False when the nonce already signed another message; WeChat's retry of the same message may reuse
+        it (and then gets the remembered reply)."""
+        signed, _ = self.nonces.get_or_create(request.args.get("nonce") or "", lambda: message)
+        return signed == message
 
     def _read(self, request: Request):
         """The message's raw fields and the wechatpy message, once every check has passed."""
@@ -200,6 +249,8 @@ class WeChatChannel(InputChannel):
         fields = {child.tag: (child.text or "") for child in element}
         if not fields.get("MsgType") or not fields.get("FromUserName") or not fields.get("ToUserName"):
             raise BadRequest("not a WeChat message: MsgType, FromUserName and ToUserName are required")
+        if not self._nonce_fresh(request, message_key(fields)):
+            raise Forbidden("nonce already used for another message")
         try:
             message = parse_message(xml)  # xmltodict, on a document defusedxml has accepted
         except Exception as error:
@@ -211,6 +262,9 @@ class WeChatChannel(InputChannel):
         if not encrypted:
             raise UnsafeXml("safe mode message without <Encrypt>")
         args = request.args
+        expected = signature(self.settings.token, args.get("timestamp") or "", args.get("nonce") or "", encrypted)
+        if not same_signature(expected, args.get("msg_signature") or ""):
+            raise Forbidden("invalid msg_signature")
         try:
             xml = self.crypto.decrypt_message({"Encrypt": encrypted}, args.get("msg_signature") or "",
                                               args.get("timestamp") or "", args.get("nonce") or "")
@@ -237,9 +291,9 @@ class WeChatChannel(InputChannel):
             return ONLY_TEXT  # image, voice, video, location, link...: never reach the NLU
         if not user_text:
             return None
-        key = ("msg", fields["MsgId"]) if fields.get("MsgId") else ("event", openid, fields.get("CreateTime"))
-        exchange, _ = self.exchanges.get_or_create(key, lambda: Exchange(self._start(
-            self._bot_turn(on_new_message, openid, user_text, fields.get("MsgId")))))
+        key = message_key(fields)
+        exchange, _ = self.exchanges.get_or_create(key, lambda: self._new_exchange(
+            on_new_message, openid, user_text, fields.get("MsgId")))
         try:
             turn = await asyncio.wait_for(asyncio.shield(exchange.turn), self.settings.reply_timeout)
         except asyncio.TimeoutError:
@@ -255,6 +309,17 @@ class WeChatChannel(InputChannel):
             exchange.overflow_pushed = True
             self._start(self._push(openid, pieces[1:]))
         return pieces[0]
+
+    def _new_exchange(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], openid: Text, text: Text,
+                      message_id: Optional[Text]) -> Exchange:
+        """A message seen for the first time: its turn, or the polite refusal (remembered like an answer, so a
+        retry of a refused message is neither counted again nor processed)."""
+        refusal = self.admission.check(namespaces.sender_id(namespaces.WECHAT, openid), text)
+        if refusal is not None:
+            refused: "asyncio.Future[Rendered]" = asyncio.get_running_loop().create_future()
+            refused.set_result(Rendered(refusal.text))
+            return Exchange(refused)
+        return Exchange(self._start(self._bot_turn(on_new_message, openid, text, message_id)))
 
     def _answer_later(self, exchange: Exchange, openid: Text) -> Optional[Text]:
         if self.customer_service is None:
@@ -276,11 +341,12 @@ class WeChatChannel(InputChannel):
             text = options[chosen - 1].payload
         collector = CollectingOutputChannel()
         try:
-            await on_new_message(UserMessage(text, collector, openid, input_channel=self.name(),
+            await on_new_message(UserMessage(text, collector, namespaces.sender_id(namespaces.WECHAT, openid),
+                                             input_channel=self.name(),
                                              message_id=message_id))
         except Exception:
             logger.exception("WeChat: the assistant failed on a message")
-            return Rendered(SORRY)
+            return Rendered(messages.text("something_went_wrong"))
         turn = render(collector.messages)
         if turn.options:
             self.options.set(openid, turn.options)

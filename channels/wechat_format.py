@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Sequence, Text
 
+from channels import messages
+
 # A passive text reply may carry at most 2048 bytes of UTF-8 content; customer-service text messages are held
 # to the same size so that every piece arrives whole.
 MAX_TEXT_BYTES = 2048
-OPTIONS_HINT = "Reply with the number."
+OPTIONS_HINT = messages.text("wechat_options_hint")
 # Custom payloads meant for rich clients only; the bot also sends their content as text.
 SILENT_CUSTOM_TYPES = {"kvisa_verdict"}
 

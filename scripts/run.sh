@@ -1,30 +1,52 @@
 #!/usr/bin/env bash
 # Starts the action server, the Rasa server (REST, socket.io, and Telegram / WeChat when configured) and the web
 # chat page in the foreground; Ctrl-C stops all three.
+# All three listen on 127.0.0.1 unless RASA_HOST, ACTION_HOST, WEB_HOST say otherwise (README, "Security").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACTION_PORT=${ACTION_PORT:-5055}
 RASA_PORT=${RASA_PORT:-5005}
 WEB_PORT=${WEB_PORT:-8080}
-export RASA_PORT WEB_PORT
+RASA_HOST=${RASA_HOST:-127.0.0.1}
+ACTION_HOST=${ACTION_HOST:-127.0.0.1}
+WEB_HOST=${WEB_HOST:-127.0.0.1}
+# The REST channel reads RASA_HOST to know whether it is reachable from other machines (then REST_TOKEN is
+# required); the page server reads WEB_HOST and RASA_PORT.
+export RASA_PORT WEB_PORT RASA_HOST WEB_HOST
+# Browsers may call Rasa only from the chat page's own origin(s); space-separated, e.g. https://chat.example.org
+RASA_CORS=${RASA_CORS:-"http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT"}
+read -r -a cors_origins <<< "$RASA_CORS"
 MODEL=${MODEL:-models/kvisa.tar.gz}
 mkdir -p var
+chmod 700 var
+
+# Web chat sessions are signed with this key; kept in var/ so that conversations survive a restart.
+if [ -z "${WEB_SESSION_SECRET:-}" ]; then
+  if [ ! -s var/web-session-secret ]; then
+    (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_hex(32))' > var/web-session-secret)
+  fi
+  WEB_SESSION_SECRET=$(cat var/web-session-secret)
+fi
+export WEB_SESSION_SECRET
 
 api_flags=()
 # The HTTP API can read and change any conversation: only with a token.
 if [ -n "${RASA_API_TOKEN:-}" ]; then api_flags=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
 
-.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
+# rasa-sdk reads the address to listen on from SANIC_HOST; the wrapper keeps personal data out of its log.
+SANIC_HOST="$ACTION_HOST" .venv/bin/python scripts/action_server.py --actions actions --port "$ACTION_PORT" &
 action_pid=$!
-.venv/bin/rasa run --model "$MODEL" --port "$RASA_PORT" --credentials credentials.yml \
-  --endpoints endpoints.yml --cors "${RASA_CORS:-*}" "${api_flags[@]}" &
+# Sanic refuses a request body over 1 MiB before reading it (413); real messages are a few kilobytes.
+SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-1048576} \
+  .venv/bin/rasa run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" --credentials credentials.yml \
+  --endpoints endpoints.yml --cors "${cors_origins[@]}" "${api_flags[@]}" &
 rasa_pid=$!
 .venv/bin/python scripts/serve_web.py &
 web_pid=$!
 
 stop() { kill "$action_pid" "$rasa_pid" "$web_pid" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap 'stop; exit 130' INT TERM
-echo "Starting: action server on :$ACTION_PORT, Rasa server on :$RASA_PORT (about a minute to load), chat page on http://localhost:$WEB_PORT/. Ctrl-C stops all."
+echo "Starting: action server on $ACTION_HOST:$ACTION_PORT, Rasa server on $RASA_HOST:$RASA_PORT (about a minute to load), chat page on http://$WEB_HOST:$WEB_PORT/. Ctrl-C stops all."
 # If any of them dies, stop the others and report its exit code.
 set +e
 wait -n "$action_pid" "$rasa_pid" "$web_pid"

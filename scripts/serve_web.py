@@ -10,7 +10,7 @@ The bundle is served without its CSS import of Google Fonts, so the page loads n
                    (unset: the page uses its own host name with port RASA_PORT)
   RASA_SOCKET_PATH the socket.io path on that server (default /socket.io/, Rasa's default)
   RASA_PORT        Rasa's port when RASA_PUBLIC_URL is unset (default 5005)
-  WEB_PORT, WEB_HOST  where this server listens (default 8080 on all interfaces, like the Rasa server)
+  WEB_PORT, WEB_HOST  where this server listens (default 127.0.0.1:8080: this machine only)
 """
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ def main(env: Optional[Dict[str, str]] = None) -> int:
         print(f"web: {error}", file=sys.stderr)
         return 1
     PageHandler.routes = build_routes(settings)
-    host, port = env.get("WEB_HOST", "0.0.0.0"), int(env.get("WEB_PORT", "8080"))
+    host, port = env.get("WEB_HOST", "127.0.0.1"), int(env.get("WEB_PORT", "8080"))
     server = ThreadingHTTPServer((host, port), PageHandler)
     server.daemon_threads = True
     where = settings["socketUrl"] or f"this page's host, port {settings['rasaPort']}"

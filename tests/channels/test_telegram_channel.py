@@ -15,6 +15,7 @@ import pytest
 import requests
 from rasa.core.channels.channel import UserMessage
 
+from channels import messages
 from channels import telegram as telegram_channel
 from channels.telegram import SECRET_HEADER, TelegramChannel, TelegramConfigError, TelegramSettings
 from channels.telegram_output import split_text, utf16_length
@@ -232,7 +233,7 @@ def test_a_text_message_reaches_the_bot_and_the_answer_is_sent_to_that_chat(api,
         reply = running.post(text_update(chat_id, "I'm 29 with a PhD in physics"))
         assert reply.status_code == 200
     assert bot.texts == ["I'm 29 with a PhD in physics"]
-    assert bot.messages[0].sender_id == str(chat_id)
+    assert bot.messages[0].sender_id == f"tg:{chat_id}"
     assert bot.messages[0].input_channel == "telegram"
     sent = calls_to(api.since(mark), "sendMessage")
     assert [(str(p["chat_id"]), p["text"]) for p in sent] == [(str(chat_id), "you said: I'm 29 with a PhD in physics")]
@@ -270,7 +271,7 @@ def test_a_button_press_sends_its_payload_to_the_bot_and_answers_the_callback_qu
         mark = len(api.snapshot())
         assert running.post(update).status_code == 200
     assert bot.texts == ['/inform{"degree": "phd"}']
-    assert bot.messages[0].sender_id == str(chat_id)
+    assert bot.messages[0].sender_id == f"tg:{chat_id}"
     calls = api.since(mark)
     assert [p["callback_query_id"] for p in calls_to(calls, "answerCallbackQuery")] == [update["callback_query"]["id"]]
     assert texts_sent(calls, chat_id) == ['you said: /inform{"degree": "phd"}']
@@ -464,4 +465,31 @@ def test_when_the_bot_fails_the_user_gets_an_apology_and_telegram_a_200(api, env
     with run_channel(Bot(broken)) as running:
         mark = len(api.snapshot())
         assert running.post(text_update(chat_id, "hello")).status_code == 200
-    assert texts_sent(api.since(mark), chat_id) == [telegram_channel.SORRY]
+    assert texts_sent(api.since(mark), chat_id) == [messages.text("something_went_wrong")]
+
+
+class SlowFirstBot(Bot):
+    """Takes longer than the server allows for its first answer, then answers at once."""
+
+    async def __call__(self, message: UserMessage) -> None:
+        first = not self.messages
+        self.messages.append(message)
+        if first:
+            import asyncio
+            await asyncio.sleep(5)
+        for response in self.answer(message.text):
+            await message.output_channel.send_response(message.sender_id, response)
+
+
+def test_an_update_cancelled_by_a_timeout_is_handled_when_telegram_delivers_it_again(api, env):
+    bot = SlowFirstBot(echo)
+    chat_id = chat()
+    update = text_update(chat_id, "am I eligible?")
+    with run_channel(bot) as running:
+        running.app.config.RESPONSE_TIMEOUT = 1  # Sanic cancels the handler and answers 503
+        mark = len(api.snapshot())
+        assert running.post(update).status_code == 503  # Telegram will deliver it again
+        assert running.post(update).status_code == 200
+        assert running.post(update).status_code == 200  # answered once: now it is a duplicate
+    assert bot.texts == ["am I eligible?", "am I eligible?"]
+    assert texts_sent(api.since(mark), chat_id) == ["you said: am I eligible?"]

@@ -77,7 +77,7 @@ def start(api, monkeypatch):
 
     def _start(safe: bool = False, customer_service: bool = True, **env: str):
         for name in ("WECHAT_TOKEN", "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_AES_KEY", "WECHAT_API_URL",
-                     "WECHAT_REPLY_TIMEOUT"):
+                     "WECHAT_REPLY_TIMEOUT", "WECHAT_ALLOW_PLAINTEXT"):
             monkeypatch.delenv(name, raising=False)
         settings = {"WECHAT_TOKEN": uuid.uuid4().hex[:16], "WECHAT_API_URL": api.url}
         if customer_service or safe:
@@ -86,6 +86,8 @@ def start(api, monkeypatch):
             settings["WECHAT_SECRET"] = uuid.uuid4().hex
         if safe:
             settings["WECHAT_AES_KEY"] = base64.b64encode(os.urandom(32)).decode().rstrip("=")
+        else:
+            settings["WECHAT_ALLOW_PLAINTEXT"] = "1"
         settings.update(env)
         for name, value in settings.items():
             if value is not None:
@@ -118,14 +120,25 @@ def test_without_token_the_channel_has_no_routes_and_says_nothing(start, caplog)
 
 
 def test_settings_are_checked_when_the_channel_is_on():
-    assert WeChatSettings.from_env({"WECHAT_TOKEN": "t"}).reply_timeout == 4.5
-    assert WeChatSettings.from_env({"WECHAT_TOKEN": "t", "WECHAT_REPLY_TIMEOUT": "2"}).reply_timeout == 2.0
+    plain = {"WECHAT_TOKEN": "t", "WECHAT_ALLOW_PLAINTEXT": "1"}
+    assert WeChatSettings.from_env(plain).reply_timeout == 4.5
+    assert WeChatSettings.from_env({**plain, "WECHAT_REPLY_TIMEOUT": "2"}).reply_timeout == 2.0
     with pytest.raises(ValueError):
-        WeChatSettings.from_env({"WECHAT_TOKEN": "t", "WECHAT_REPLY_TIMEOUT": "soon"})
+        WeChatSettings.from_env({**plain, "WECHAT_REPLY_TIMEOUT": "soon"})
     with pytest.raises(ValueError):  # safe mode needs the AppID that encrypted messages carry
         WeChatSettings.from_env({"WECHAT_TOKEN": "t", "WECHAT_AES_KEY": "k" * 43})
     with pytest.raises(ValueError):
         WeChatChannel(WeChatSettings(token="t", appid="wx1", aes_key="too-short"))
+
+
+@pytest.mark.parametrize("allow", [None, "", "0", "yes"])
+def test_without_an_aes_key_the_channel_refuses_to_start_unless_plaintext_is_allowed(allow):
+    env = {"WECHAT_TOKEN": "t"} if allow is None else {"WECHAT_TOKEN": "t", "WECHAT_ALLOW_PLAINTEXT": allow}
+    with pytest.raises(ValueError, match="WECHAT_AES_KEY.*WECHAT_ALLOW_PLAINTEXT=1"):
+        WeChatSettings.from_env(env)
+    with pytest.raises(ValueError, match="WECHAT_AES_KEY"):
+        WeChatSettings(token="t")
+    assert WeChatSettings.from_env({**env, "WECHAT_ALLOW_PLAINTEXT": "1"}).allow_plaintext
 
 
 # --- signatures -----------------------------------------------------------------------------------------------
@@ -168,6 +181,62 @@ def test_safe_mode_refuses_bad_signature_bad_msg_signature_and_plain_text(start)
     assert served.bot.received == []
 
 
+@pytest.mark.parametrize("age", [301, -301, 3600, -86400 * 365])
+def test_a_signature_older_or_ahead_by_more_than_five_minutes_gets_403(start, age):
+    served = start(safe=True)
+    user = openid()
+    stale = served.platform.post(text_xml(user, "hi"), timestamp=int(time.time()) - age)
+    assert stale.status_code == 403
+    echo = requests.get(served.url, params={**served.platform.query(timestamp=int(time.time()) - age),
+                                            "echostr": "1"}, timeout=10)
+    assert echo.status_code == 403
+    assert served.bot.received == []
+
+
+@pytest.mark.parametrize("timestamp", ["", "soon", "1e9", "-5", "１２３"])
+def test_a_timestamp_that_is_not_a_number_gets_403(start, timestamp):
+    served = start()
+    params = {"signature": signature(served.platform.token, timestamp, "n1"), "timestamp": timestamp, "nonce": "n1"}
+    reply = requests.post(served.url, params=params, data=text_xml(openid(), "hi"), timeout=10)
+    assert reply.status_code == 403
+    assert served.bot.received == []
+
+
+def test_a_signature_a_few_minutes_old_is_still_accepted(start):
+    served = start(safe=True)
+    assert served.platform.say(text_xml(openid(), "hi"), timestamp=int(time.time()) - 240) == "You said: hi"
+
+
+@pytest.mark.parametrize("safe", [False, True])
+def test_a_nonce_reused_for_another_message_gets_403_and_a_retry_with_it_gets_the_same_reply(start, safe):
+    served = start(safe=safe)
+    user, nonce, msg_id = openid(), uuid.uuid4().hex[:10], next_msg_id()
+    first = text_xml(user, "what is the K visa?", msg_id)
+    assert served.platform.say(first, nonce=nonce) == "You said: what is the K visa?"
+    assert served.platform.say(first, nonce=nonce) == "You said: what is the K visa?"  # WeChat's retry
+    forged = served.platform.post(text_xml(openid(), "I'm 29, am I eligible?"), nonce=nonce)
+    assert forged.status_code == 403
+    other_user_same_msg_id = served.platform.post(text_xml(openid(), "what is the K visa?", msg_id), nonce=nonce)
+    assert other_user_same_msg_id.status_code == 403
+    assert served.bot.texts() == ["what is the K visa?"]
+    assert served.platform.say(text_xml(user, "next"), nonce=uuid.uuid4().hex[:10]) == "You said: next"
+
+
+def test_one_users_msg_id_never_fetches_another_users_reply(start):
+    served = start()
+    msg_id = next_msg_id()
+    assert served.platform.say(text_xml(openid(), "mine", msg_id)) == "You said: mine"
+    assert served.platform.say(text_xml(openid(), "theirs", msg_id)) == "You said: theirs"
+
+
+def test_the_server_check_refuses_a_nonce_already_used(start):
+    served = start()
+    params = served.platform.query()
+    assert requests.get(served.url, params={**params, "echostr": "a1"}, timeout=10).text == "a1"
+    assert requests.get(served.url, params={**params, "echostr": "a1"}, timeout=10).text == "a1"
+    assert requests.get(served.url, params={**params, "echostr": "b2"}, timeout=10).status_code == 403
+
+
 # --- passive replies ------------------------------------------------------------------------------------------
 
 def test_plain_text_gets_a_passive_reply_addressed_back_to_the_user(start):
@@ -177,7 +246,7 @@ def test_plain_text_gets_a_passive_reply_addressed_back_to_the_user(start):
     assert fields["ToUserName"] == user and fields["FromUserName"] == ACCOUNT
     assert fields["MsgType"] == "text" and fields["Content"] == "You said: am I eligible?"
     [message] = served.bot.received
-    assert (message.text, message.sender_id, message.input_channel) == ("am I eligible?", user, "wechat")
+    assert (message.text, message.sender_id, message.input_channel) == ("am I eligible?", f"wx:{user}", "wechat")
 
 
 def test_safe_mode_reply_is_encrypted_and_decrypts_with_wechatpy(start):

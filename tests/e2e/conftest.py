@@ -2,6 +2,7 @@
 REST, socket.io, Telegram and WeChat channels, and the web chat page), on ports of their own and with a fresh
 SQLite tracker store, so a running `make run` is not disturbed. The Telegram Bot API and the WeChat API are
 fakes on loopback (tests/fakes) that record what the channels send."""
+import contextlib
 import os
 import signal
 import subprocess
@@ -45,18 +46,30 @@ def channel_settings(telegram_api, wechat_api_server):
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory, channel_settings):
-    work = tmp_path_factory.mktemp("e2e")
+    with running_servers(tmp_path_factory.mktemp("e2e"), channel_settings, RASA_PORT, ACTION_PORT, WEB_PORT) as found:
+        yield found
+
+
+@contextlib.contextmanager
+def running_servers(work, channel_settings, rasa_port, action_port, web_port, **env_changes):
+    """scripts/run.sh on these ports with a fresh tracker store, until the block ends; `env_changes` are added
+    to its environment (e.g. another ACTION_ENDPOINT_URL)."""
     db = work / "tracker.db"
     log_path = work / "servers.log"
     log = open(log_path, "w")
-    base = f"http://127.0.0.1:{RASA_PORT}"
+    base = f"http://127.0.0.1:{rasa_port}"
     token = uuid.uuid4().hex
-    env = dict(os.environ, RASA_PORT=str(RASA_PORT), ACTION_PORT=str(ACTION_PORT), WEB_PORT=str(WEB_PORT),
-               RASA_API_TOKEN=token, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTION_PORT}/webhook",
-               TRACKER_URL=f"sqlite:///{db}", **channel_settings)
+    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), WEB_PORT=str(web_port),
+               RASA_API_TOKEN=token, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
+               TRACKER_URL=f"sqlite:///{db}",
+               # every test's client is 127.0.0.1: the default per-address limit would count them all as one
+               RATE_LIMIT_PER_IP="0", RATE_LIMIT_PER_SENDER="30",
+               # the most talkative logs, so that tests/e2e/test_security.py can check that none of it is personal
+               LOG_LEVEL="DEBUG", LOG_LEVEL_LIBRARIES="INFO", **channel_settings)
+    env.update(env_changes)
     process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
-    probes = [base, f"http://127.0.0.1:{ACTION_PORT}/health", f"http://127.0.0.1:{WEB_PORT}/"]
+    probes = [base, f"http://127.0.0.1:{action_port}/health", f"http://127.0.0.1:{web_port}/"]
     deadline = time.time() + START_TIMEOUT
     ready = False
     while time.time() < deadline and process.poll() is None:
@@ -72,11 +85,14 @@ def servers(tmp_path_factory, channel_settings):
             os.killpg(process.pid, signal.SIGTERM)
         log.close()
         pytest.fail("servers did not start:\n" + log_path.read_text()[-3000:])
-    yield {"db": db, "log": log_path, "base": base, "token": token, "web": f"http://127.0.0.1:{WEB_PORT}",
-           "rasa_port": RASA_PORT, "action_port": ACTION_PORT, "web_port": WEB_PORT}
-    os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-    log.close()
+        yield {"db": db, "log": log_path, "root": ROOT, "base": base, "token": token,
+               "web": f"http://127.0.0.1:{web_port}", "rasa_port": rasa_port, "action_port": action_port,
+               "web_port": web_port}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()

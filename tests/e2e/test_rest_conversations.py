@@ -28,7 +28,8 @@ class Chat:
         return reply.json()
 
     def tracker(self):
-        reply = requests.get(f"{BASE}/conversations/{self.sender}/tracker", params={"token": TOKEN}, timeout=30)
+        reply = requests.get(f"{BASE}/conversations/rest:{self.sender}/tracker", params={"token": TOKEN},
+                             timeout=30)
         assert reply.status_code == 200, reply.text
         return reply.json()
 
@@ -138,7 +139,8 @@ def test_conversations_are_stored_in_the_sql_tracker_store(servers):
     chat = Chat()
     chat.say("hello")
     with sqlite3.connect(servers["db"]) as connection:
-        rows = connection.execute("select type_name, data from events where sender_id = ?", (chat.sender,)).fetchall()
+        rows = connection.execute("select type_name, data from events where sender_id = ?",
+                                     (f"rest:{chat.sender}",)).fetchall()
     assert any(kind == "user" and json.loads(data)["text"] == "hello" for kind, data in rows)
 
 
@@ -155,18 +157,22 @@ def test_gibberish_gets_a_helpful_fallback(servers):
     assert chat.tracker()["slots"]["age"] is None
 
 
+SESSION = object()  # stands for the session token the server confirms
+
+
 def test_socketio_channel_answers_and_keeps_the_session(servers):
     """The socket.io channel that web widgets speak: session_request first, then user_uttered -> bot_uttered."""
-    session_id = uuid.uuid4().hex
-    replies = _socket_conversation(session_id, [
-        ("user_uttered", {"message": "what is the K visa?", "session_id": session_id})])
+    token, replies = _socket_conversation([("user_uttered", {"message": "what is the K visa?", "session_id": SESSION})])
     assert replies and "K visa" in replies[0].get("text", ""), replies
-    events = requests.get(f"{BASE}/conversations/{session_id}/tracker", params={"token": TOKEN}, timeout=30).json()
+    session_id = token.split(".")[0]
+    events = requests.get(f"{BASE}/conversations/web:{session_id}/tracker", params={"token": TOKEN},
+                          timeout=30).json()
     assert events["latest_message"]["text"] == "what is the K visa?"
 
 
-def _socket_conversation(session_id, events):
-    """Connects over socket.io, sends each (event, data) and returns the bot_uttered payloads received."""
+def _socket_conversation(events, stored=None):
+    """Connects over socket.io, asks for a session (resuming `stored` if given), sends each (event, data), with
+    SESSION in data replaced by the confirmed token; returns the token and the bot_uttered payloads received."""
     import socketio
 
     replies, confirmed = [], []
@@ -175,29 +181,31 @@ def _socket_conversation(session_id, events):
     client.on("bot_uttered", lambda data: replies.append(data))
     client.connect(BASE, transports=["polling"], socketio_path="/socket.io", wait_timeout=20)
     try:
-        client.emit("session_request", {"session_id": session_id})
+        client.emit("session_request", {"session_id": stored})
         deadline = time.time() + 20
         while not confirmed and time.time() < deadline:
             time.sleep(0.2)
+        assert len(confirmed) == 1, confirmed
         for event, data in events:
+            if isinstance(data, dict):
+                data = {key: confirmed[0] if value is SESSION else value for key, value in data.items()}
             before = len(replies)
             client.emit(event, data)
             # a malformed event gets no reply: give it a moment, then go on
-            deadline = time.time() + (30 if isinstance(data, dict) and data.get("session_id") else 2)
+            deadline = time.time() + (30 if isinstance(data, dict) and data.get("session_id") == confirmed[0]
+                                      else 2)
             while len(replies) == before and time.time() < deadline:
                 time.sleep(0.2)
             time.sleep(1.0)  # the rest of this turn's messages
     finally:
         client.disconnect()
-    assert confirmed == [session_id]
-    return replies
+    return confirmed[0], replies
 
 
 def test_socketio_delivers_the_verdict_card_as_data(servers):
-    session_id = uuid.uuid4().hex
-    replies = _socket_conversation(session_id, [
+    _, replies = _socket_conversation([
         ("user_uttered", {"message": "I'm 29 with a PhD in physics from ETH Zurich, am I eligible?",
-                          "session_id": session_id})])
+                          "session_id": SESSION})])
     cards = [r for r in replies if isinstance(r, dict) and r.get("type") == "kvisa_verdict"]
     assert len(cards) == 1, replies
     assert cards[0]["verdict"] == "likely_eligible" and len(cards[0]["criteria"]) == 4
@@ -207,12 +215,10 @@ def test_socketio_delivers_the_verdict_card_as_data(servers):
 
 
 def test_socketio_ignores_malformed_events_and_goes_on(servers):
-    session_id = uuid.uuid4().hex
-    replies = _socket_conversation(session_id, [
+    _, replies = _socket_conversation([
         ("user_uttered", "just a string"),
-        ("user_uttered", {"message": {"not": "text"}, "session_id": session_id}),
-        ("user_uttered", {"message": "hello"}),  # no session id: ignored
-        ("user_uttered", {"message": "what is the K visa?", "session_id": session_id}),
+        ("user_uttered", {"message": {"not": "text"}, "session_id": SESSION}),
+        ("user_uttered", {"message": "what is the K visa?", "session_id": SESSION}),
     ])
     assert len(replies) >= 1 and "K visa" in replies[0].get("text", ""), replies
     assert requests.get(BASE, timeout=5).ok

@@ -166,8 +166,8 @@ def test_step_by_step_with_a_button_then_a_correction_an_faq_and_a_reload(chat, 
     assert "18–45" in answer and "unofficial" in answer
     chat.shot("05-faq-age-limit")
 
-    session_id = chat.page.evaluate("JSON.parse(localStorage.getItem('chat_session')).session_id")
-    assert re.fullmatch(r"[0-9a-f]{32}", session_id), session_id  # made by Rasa: uuid4().hex
+    token = chat.page.evaluate("JSON.parse(localStorage.getItem('chat_session')).session_id")
+    assert re.fullmatch(r"[0-9a-f]{32}\.[\w-]{43}", token), token  # made and signed by the server
     history = chat.page.locator(BOT_MESSAGES).count()
     chat.page.reload()
     chat.open_chat()
@@ -175,10 +175,10 @@ def test_step_by_step_with_a_button_then_a_correction_an_faq_and_a_reload(chat, 
     assert chat.page.locator(BOT_MESSAGES).count() == history
     expect(chat.page.locator(".rw-from-client").filter(has_text="sorry, I'm actually 52")).to_have_count(1)
     chat.say("what is the age limit?", "age figures are media reports only")  # the reconnected socket is in the same conversation
-    assert chat.page.evaluate("JSON.parse(localStorage.getItem('chat_session')).session_id") == session_id
+    assert chat.page.evaluate("JSON.parse(localStorage.getItem('chat_session')).session_id") == token
     chat.shot("06-after-reload")
 
-    tracker = requests.get(f"{servers['base']}/conversations/{session_id}/tracker",
+    tracker = requests.get(f"{servers['base']}/conversations/web:{token.split('.')[0]}/tracker",
                            params={"token": servers["token"]}, timeout=30).json()
     assert tracker["slots"]["age"] == "52" and tracker["slots"]["institution"]
     # The greeting (init payload /greet) was sent once: a reload does not start a new conversation.

@@ -36,7 +36,7 @@ class User:
         return "\n\n".join(self.api.sent_texts(self.openid, mark))
 
     def tracker(self, servers):
-        reply = requests.get(f"{servers['base']}/conversations/{self.openid}/tracker",
+        reply = requests.get(f"{servers['base']}/conversations/wx:{self.openid}/tracker",
                              params={"token": servers["token"]}, timeout=30)
         assert reply.status_code == 200, reply.text
         return reply.json()

@@ -123,14 +123,18 @@ class Platform:
     def __init__(self, url: str, token: str, crypto: Optional[WeChatCrypto] = None):
         self.url, self.token, self.crypto = url, token, crypto
 
-    def query(self, good_signature: bool = True) -> Dict[str, str]:
-        timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
+    def query(self, good_signature: bool = True, timestamp: Optional[int] = None,
+              nonce: Optional[str] = None) -> Dict[str, str]:
+        """Signed query parameters; `timestamp` (default: now) and `nonce` (default: a new one) as given."""
+        timestamp = str(int(time.time()) if timestamp is None else timestamp)
+        nonce = uuid.uuid4().hex[:10] if nonce is None else nonce
         sign = signature(self.token, timestamp, nonce) if good_signature else "0" * 40
         return {"signature": sign, "timestamp": timestamp, "nonce": nonce, "openid": "ignored"}
 
     def post(self, xml: Any, safe: Optional[bool] = None, good_signature: bool = True,
-             good_msg_signature: bool = True) -> requests.Response:
-        params = self.query(good_signature)
+             good_msg_signature: bool = True, timestamp: Optional[int] = None,
+             nonce: Optional[str] = None) -> requests.Response:
+        params = self.query(good_signature, timestamp, nonce)
         body = xml.encode() if isinstance(xml, str) else xml
         encrypt = self.crypto is not None if safe is None else safe  # by default as the channel expects
         if encrypt:
