@@ -450,6 +450,11 @@ class Servers:
             self.log = None
 
 
+# REST conversations live in the "rest:" namespace (channels/namespaces.py; not imported here: importing the
+# channels package installs its Rasa patches in this process, which parses messages with Rasa too)
+REST_NAMESPACE = "rest:"
+
+
 class Chat:
     def __init__(self, servers: Servers):
         import requests
@@ -474,7 +479,9 @@ class Chat:
         return messages
 
     def tracker(self) -> dict:
-        reply = self.http.get(f"{self.servers.base}/conversations/{self.sender}/tracker",
+        # REST conversations live in the "rest:" namespace (channels/namespaces.py)
+        conversation = REST_NAMESPACE + self.sender
+        reply = self.http.get(f"{self.servers.base}/conversations/{conversation}/tracker",
                               params={"token": self.servers.token}, timeout=REQUEST_TIMEOUT)
         if reply.status_code != 200:
             raise RuntimeError(f"tracker answered {reply.status_code}: {short(reply.text, 200)}")
