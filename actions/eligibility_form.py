@@ -105,16 +105,18 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
             if also:
                 dispatcher.utter_message(response=f"utter_{also}")
         self._notes(dispatcher, tracker, before, profile, new, asked)
-        if asked in kvisa.CRITERIA and intent in ANSWER_INTENTS and values.get(asked) is None:
-            updates.update(self._cannot_use(asked, text, new, dispatcher, tracker))
+        # "am I eligible?" again while a question is open is not a wrong answer: the rules say "let's carry on"
+        if asked in kvisa.CRITERIA and intent in ANSWER_INTENTS - {"check_eligibility"} and values.get(asked) is None:
+            understood_other = any(values[n] != old_values.get(n) for n in kvisa.CRITERIA if n != asked)
+            updates.update(self._cannot_use(asked, text, new, understood_other, dispatcher, tracker))
         elif asked in kvisa.CRITERIA and values.get(asked) is not None:
             updates.update({k: v for k, v in self._accept(asked, values[asked], tracker).items() if k != asked})
         return [SlotSet(k, v) for k, v in updates.items()]
 
-    def _cannot_use(self, asked: str, text: str, new: kvisa.Profile, dispatcher: CollectingDispatcher,
-                    tracker: Tracker) -> Dict[str, Any]:
-        if not new.is_empty() and any(form_values(new).values()):
-            return {}  # the message said other things (a side remark, a correction): no error message
+    def _cannot_use(self, asked: str, text: str, new: kvisa.Profile, understood_other: bool,
+                    dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+        if understood_other:
+            return {}  # the message said other things (a side remark, a correction), acknowledged: no error
         if asked == "degree" and any(d.in_progress for d in new.degrees):
             dispatcher.utter_message(response="utter_degree_in_progress_which_completed")
             return {}

@@ -28,6 +28,13 @@ def merge(old: kvisa.Profile, new: kvisa.Profile) -> kvisa.Profile:
             target = _deciding_index(degrees)
             if target is None:
                 degrees.append(d)
+            elif d.field and not degrees[target].field:
+                # "history of art, both of them": the subject of every degree whose subject is not known yet
+                degrees = [replace(o, field=d.field) if not o.field else o for o in degrees]
+                cur = degrees[target]
+                degrees[target] = replace(cur, institution=d.institution or cur.institution,
+                                          institution_text=d.institution_text or cur.institution_text,
+                                          online=cur.online or d.online)
             else:
                 cur = degrees[target]
                 degrees[target] = replace(cur, field=d.field or cur.field, institution=d.institution or cur.institution,

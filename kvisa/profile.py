@@ -628,6 +628,36 @@ def extract_profile(text: str, today: Optional[_dt.date] = None) -> Profile:
     return Profile(age, note, tuple(degrees), applicant, route, online_hint)
 
 
+def _looks_like_a_name(text: str) -> bool:
+    """'UP Manila', 'UnADM': a short text with letters, a capital or two words, and not a non-answer."""
+    text = text.strip()
+    if not (2 <= len(text) <= 150) or "?" in text or not re.search(r"[^\W\d_]{2,}", text):
+        return False
+    if normalise(text) in {normalise(p) for p in _people()["non_answers"]}:
+        return False
+    return any(ch.isupper() for ch in text) or len(text.split()) >= 2
+
+
+def _name_part(text: str) -> str:
+    """'UnADM, the open university of Mexico, all online' -> 'UnADM': the name before any comment."""
+    head = re.split(r",|;|\(|\s-\s|\bis\b|\bwhich\b|\bbut\b", text.strip(), maxsplit=1)[0].strip(" .")
+    return (head or text.strip())[:80]
+
+
+@lru_cache(maxsize=None)
+def _word_stems() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(r"\b" + item["stem"], re.IGNORECASE), item["level"])
+            for item in data("degrees").get("answer_stems") or []]
+
+
+def _degree_from_word_stems(text: str) -> Optional[str]:
+    """An answer to "What is your highest degree?" that names no degree we list: the first word stem that shows
+    a level ('Doktorat' -> doctorate, 'técnico' -> below bachelor), from degrees.yml answer_stems."""
+    low = normalise(text)
+    found = [(m.start(), level) for pattern, level in _word_stems() for m in [pattern.search(low)] if m]
+    return min(found)[1] if found else None
+
+
 def answer_profile(text: str, asked: Optional[str], today: Optional[_dt.date] = None) -> Profile:
     """A reply to one question of the form: the whole message as for extract_profile, plus a bare answer read
     as the fact that was asked for ('27' to 'How old are you?', 'physics' to 'What did you study?')."""
@@ -646,14 +676,23 @@ def answer_profile(text: str, asked: Optional[str], today: Optional[_dt.date] = 
             profile = replace(profile, degrees=degrees or (Degree("", field=parsed.name),))
     elif asked == "institution" and not any(d.institution for d in profile.degrees):
         parsed = match_institution(text)
-        inst = None
+        inst = written = None
         if parsed.listed:
-            inst, written = parsed.name, None
+            inst = parsed.name
         elif parsed.name or _unnamed_institution().search(text.lower()):
             inst, written = UNLISTED, parsed.name
+        elif profile.is_empty() and _looks_like_a_name(text):
+            # The answer to "Which university?": a name we do not know is still that name ("UP Manila").
+            inst, written = UNLISTED, _name_part(text)
         if inst:
             degrees = profile.degrees or (Degree(""),)
             degrees = (replace(degrees[0], institution=inst, institution_text=written),) + tuple(degrees[1:])
+            profile = replace(profile, degrees=degrees)
+    elif asked == "degree" and not any(d.level for d in profile.degrees):
+        level = _degree_from_word_stems(text)
+        if level:
+            degrees = profile.degrees or (Degree(""),)
+            degrees = (replace(degrees[0], level=level, written=_name_part(text)),) + tuple(degrees[1:])
             profile = replace(profile, degrees=degrees)
     return profile
 

@@ -257,3 +257,38 @@ def test_an_institution_described_without_a_name_is_not_asked_again():
     slots, messages = validate("institution", "a small private college in my hometown")
     assert only_form_slots(slots) == {"institution": kvisa.UNLISTED}
     assert responses(messages) == ["utter_note_institution_unlisted"]
+
+
+def test_an_institution_we_do_not_know_is_taken_as_its_name_not_reasked():
+    slots, messages = validate("institution", "Colegio Sierra Alta de Tarapoto, a small place",
+                               profile=kvisa.Profile(age=30, degrees=(kvisa.Degree("bachelor", "Physics"),)),
+                               age="30", degree="bachelor", field="Physics")
+    assert only_form_slots(slots)["institution"] == kvisa.UNLISTED
+    assert stored(slots).degrees[0].institution_text == "Colegio Sierra Alta de Tarapoto"
+    assert responses(messages) == ["utter_note_institution_unlisted"]
+
+
+def test_a_non_answer_is_not_taken_for_an_institution():
+    slots, messages = validate("institution", "no idea")
+    assert only_form_slots(slots) == {"failed_attempts": {"institution": 1}}
+    assert responses(messages) == ["utter_invalid_institution"]
+
+
+@pytest.mark.parametrize("answer,level", [("Doktorat, Dr. techn.", "doctorate"), ("título de médico", "bachelor"),
+                                          ("técnico profesional", "below_bachelor")])
+def test_a_degree_we_do_not_list_is_read_from_its_word_stem(answer, level):
+    slots, _ = validate("degree", answer)
+    assert only_form_slots(slots)["degree"] == level
+
+
+def test_one_field_answer_fills_every_degree_without_a_field():
+    known = kvisa.Profile(age=27, degrees=(kvisa.Degree("bachelor"), kvisa.Degree("master")))
+    slots, _ = validate("field", "history of art, both of them", profile=known, age="27", degree="master")
+    assert [d.field for d in stored(slots).degrees] == ["Fine arts", "Fine arts"]
+    assert only_form_slots(slots)["field"] == "Fine arts"
+
+
+def test_an_answer_that_changes_nothing_is_never_met_with_silence():
+    known = kvisa.Profile(age=27, degrees=(kvisa.Degree("bachelor", institution="unlisted"), kvisa.Degree("master")))
+    slots, messages = validate("field", "zzqx blorp", profile=known, age="27", degree="master")
+    assert responses(messages) == ["utter_invalid_field"]

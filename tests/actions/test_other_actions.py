@@ -147,3 +147,48 @@ def test_an_faq_that_describes_the_asker_continues_into_their_check():
 def test_a_plain_faq_ends_with_the_answer():
     events, messages = after_faq("is a bachelor's degree enough for the K visa?")
     assert events == [] and messages == []
+
+
+def _with_selector(tracker, first, ranking):
+    tracker.latest_message["response_selector"] = {"faq": {
+        "response": {"intent_response_key": first, "confidence": ranking[0][1]},
+        "ranking": [{"intent_response_key": key, "confidence": c} for key, c in ranking]}}
+    return tracker
+
+
+@pytest.mark.parametrize("text,two", [
+    ("how much does it cost and how long does it take?", True),
+    ("Is there a quota? Also, do they interview people?", True),
+    ("fees? processing time?", True),
+    ("what is the K visa", False),
+    ("can i work at huawei with a k visa", False),
+    ("I am 29, what is the age limit?", False),
+])
+def test_two_questions_in_one_message_are_told_apart_from_one(text, two):
+    from actions.conversation import asks_two_questions
+    assert asks_two_questions(text) is two
+
+
+def test_a_second_question_gets_its_answer_after_the_first():
+    from actions.conversation import ActionAfterFaq
+    tracker = _with_selector(make_tracker(text="how much does it cost and how long does it take?", intent="faq",
+                                          active_loop=None),
+                             "faq/fees", [("faq/fees", 0.6), ("faq/processing_time", 0.3), ("faq/quota", 0.05)])
+    _, messages = run_action(ActionAfterFaq(), tracker)
+    assert responses(messages) == ["utter_also_asked", "utter_faq/processing_time"]
+
+
+def test_one_question_gets_one_answer_even_with_a_close_runner_up():
+    from actions.conversation import ActionAfterFaq
+    tracker = _with_selector(make_tracker(text="how much does the K visa cost", intent="faq", active_loop=None),
+                             "faq/fees", [("faq/fees", 0.5), ("faq/processing_time", 0.45)])
+    _, messages = run_action(ActionAfterFaq(), tracker)
+    assert responses(messages) == []
+
+
+def test_an_unlikely_runner_up_is_not_answered():
+    from actions.conversation import ActionAfterFaq
+    tracker = _with_selector(make_tracker(text="how much is it? and how long?", intent="faq", active_loop=None),
+                             "faq/fees", [("faq/fees", 0.9), ("faq/processing_time", 0.05)])
+    _, messages = run_action(ActionAfterFaq(), tracker)
+    assert responses(messages) == []
