@@ -2,6 +2,7 @@
 still missing, and an answer it cannot use gets a precise re-ask."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -24,6 +25,16 @@ FAILURES_BEFORE_OFFER = 2  # after this many unusable answers in a row, offer to
 FAILED_ATTEMPTS = "failed_attempts"
 INVALID_RESPONSE = {"degree": "utter_invalid_degree", "field": "utter_invalid_field",
                     "institution": "utter_invalid_institution"}
+
+
+_QUESTION = re.compile(r"\?|^\s*(?:what|how|when|where|which|who|whom|why|can|could|do|does|did|is|are|am|will|"
+                       r"would|should|shall|may|might|must|any|pls|please|tell me)\b|\bor not\b", re.IGNORECASE)
+_NOT_ANSWERS = {"greet", "goodbye", "thank", "bot_challenge", "help", "stop", "ask_why", "start_over", "affirm",
+                "deny"}
+
+
+def looks_like_a_question(text: str) -> bool:
+    return bool(_QUESTION.search(text or ""))
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
@@ -88,10 +99,14 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
         intent = latest_intent(tracker)
         text = latest_text(tracker)
         before = stored_profile(tracker)
+        # While a question is open, a statement is an answer whatever the classifier made of it ("Faculdade X,
+        # a small private faculdade" can look like a question about renowned universities).
+        answering = intent in ANSWER_INTENTS or (asked in kvisa.CRITERIA and intent not in _NOT_ANSWERS
+                                                 and not looks_like_a_question(text))
         if intent == "skip" and asked in kvisa.CRITERIA:
             new = kvisa.Profile(skipped=(asked,))
         else:
-            new = kvisa.answer_profile(text, asked if intent in ANSWER_INTENTS else None)
+            new = kvisa.answer_profile(text, asked if answering else None)
         profile = merge(before, new)
         values = slot_events(profile)
         updates: Dict[str, Any] = {PROFILE: values[PROFILE]}
@@ -106,7 +121,7 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
                 dispatcher.utter_message(response=f"utter_{also}")
         self._notes(dispatcher, tracker, before, profile, new, asked)
         # "am I eligible?" again while a question is open is not a wrong answer: the rules say "let's carry on"
-        if asked in kvisa.CRITERIA and intent in ANSWER_INTENTS - {"check_eligibility"} and values.get(asked) is None:
+        if asked in kvisa.CRITERIA and answering and intent != "check_eligibility" and values.get(asked) is None:
             understood_other = any(values[n] != old_values.get(n) for n in kvisa.CRITERIA if n != asked)
             updates.update(self._cannot_use(asked, text, new, understood_other, dispatcher, tracker))
         elif asked in kvisa.CRITERIA and values.get(asked) is not None:

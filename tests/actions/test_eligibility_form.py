@@ -292,3 +292,20 @@ def test_an_answer_that_changes_nothing_is_never_met_with_silence():
     known = kvisa.Profile(age=27, degrees=(kvisa.Degree("bachelor", institution="unlisted"), kvisa.Degree("master")))
     slots, messages = validate("field", "zzqx blorp", profile=known, age="27", degree="master")
     assert responses(messages) == ["utter_invalid_field"]
+
+
+def test_a_statement_taken_for_an_faq_question_is_still_the_answer():
+    slots, _ = validate("institution", "Faculdade Nova Esperança, it is a small private faculdade", intent="faq",
+                        profile=kvisa.Profile(age=28, degrees=(kvisa.Degree("bachelor", "Physics"),)),
+                        age="28", degree="bachelor", field="Physics")
+    assert only_form_slots(slots)["institution"] == kvisa.UNLISTED
+
+
+def test_a_real_question_in_the_form_is_not_taken_as_an_answer():
+    slots, messages = validate("institution", "which universities count as renowned?", intent="faq")
+    assert "institution" not in only_form_slots(slots) and responses(messages) == []
+
+
+def test_thanks_in_the_form_is_not_taken_for_a_name():
+    slots, messages = validate("institution", "ok tnx po", intent="thank")
+    assert "institution" not in only_form_slots(slots) and responses(messages) == []
