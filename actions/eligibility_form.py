@@ -126,6 +126,10 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
             updates.update(self._cannot_use(asked, text, new, understood_other, dispatcher, tracker))
         elif asked in kvisa.CRITERIA and values.get(asked) is not None:
             updates.update({k: v for k, v in self._accept(asked, values[asked], tracker).items() if k != asked})
+        if profile == before and set(updates) == {PROFILE}:
+            # Nothing in this message for the form ("what is the age limit?", "why do you ask?"): no event, so
+            # that Rasa rejects the form and the rules answer the interruption, then come back to the question.
+            return []
         return [SlotSet(k, v) for k, v in updates.items()]
 
     def _cannot_use(self, asked: str, text: str, new: kvisa.Profile, understood_other: bool,

@@ -309,3 +309,11 @@ def test_a_real_question_in_the_form_is_not_taken_as_an_answer():
 def test_thanks_in_the_form_is_not_taken_for_a_name():
     slots, messages = validate("institution", "ok tnx po", intent="thank")
     assert "institution" not in only_form_slots(slots) and responses(messages) == []
+
+
+@pytest.mark.parametrize("text,intent", [("what is the age limit?", "faq"), ("why do you need that?", "ask_why"),
+                                         ("thanks!", "thank")])
+def test_a_message_with_nothing_for_the_form_sets_no_slot(text, intent):
+    """No event at all: Rasa then rejects the form and the rules answer the interruption (tests/e2e)."""
+    slots, messages = validate("age", text, intent=intent)
+    assert slots == {} and responses(messages) == []
