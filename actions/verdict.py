@@ -90,9 +90,7 @@ def what_if_profile(current: kvisa.Profile, text: str) -> kvisa.Profile:
                         institution_text=d.institution_text or (None if d.institution else chosen.institution_text))
         new_degrees.append(d)
     adds = any(word in text.lower() for word in _ALSO)
-    kept = [d for d in current.degrees if d is not chosen] if not adds else list(current.degrees)
-    if adds:
-        kept = list(current.degrees)
+    kept = list(current.degrees) if adds else [d for d in current.degrees if d is not chosen]
     return replace(current, age=change.age if change.age is not None else current.age,
                    age_note=change.age_note if change.age is not None else current.age_note,
                    degrees=tuple(kept + new_degrees))

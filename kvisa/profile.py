@@ -264,10 +264,10 @@ def _extra_degree_index():
 
 def _keep_case(text: str) -> str:
     """normalise() without lower-casing, so that case-sensitive aliases ('MS', 'BE') keep their offsets."""
-    lowered = normalise(text)
-    if len(lowered) != len(_normalise_keep_case(text)):
-        return lowered  # a character changed length when lower-cased: give up the capitals, keep offsets
-    return _normalise_keep_case(text)
+    kept = _normalise_keep_case(text)
+    if len(kept.lower()) != len(kept):
+        return normalise(text)  # a character changed length when lower-cased: give up the capitals, keep offsets
+    return kept
 
 
 def _normalise_keep_case(text: str) -> str:
@@ -349,8 +349,6 @@ def _is_in_progress(low: str, mention: _Mention, prev_end: int, seg_end: int) ->
     return bool(_progress_words().search(window))
 
 
-_FIELD_INTRO = re.compile(r"^(?:\s*(?:degree|diploma|programme|program|course|studies|)\s*(?:in|of|on|majoring in|major in|"
-                          r"with a major in|specialising in|specializing in|-|in the field of)\s+)", re.IGNORECASE)
 
 
 def _field_in(segment: str) -> Optional[str]:
@@ -591,7 +589,6 @@ def _claims_own_degree(low: str) -> bool:
 _FIRST_PERSON_SUBJECT = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|i'll)\b(?!\s*(?:think|wonder|want\s+to\s+know|was\s+wondering|would\s+like|'d\s+like|need\s+to\s+know|hope|guess))")
 _THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|him|they)\b")
 _FOR_SOMEONE = re.compile(r"\b(?:for|about|behalf\s+of|asking\s+for)\s+(?:my|our)\s+(?:\w+\s+)?(?P<who>\w+)")
-_FIRST_PERSON_DEGREE = re.compile(r"\b(?:i|i'?ve|i\s+have|i\s+did|i\s+got|i\s+hold|i\s+completed|i\s+finished|my)\b")
 
 
 def extract_profile(text: str, today: Optional[_dt.date] = None) -> Profile:
