@@ -25,7 +25,7 @@ HAND_NLU   := $(wildcard data/nlu/*.yml)
 DOMAIN     := $(wildcard domain/*.yml)
 KVISA_DATA := $(wildcard kvisa/data/*.yml)
 
-.PHONY: help setup run shell test unit validate rasa-test e2e eval bench clean
+.PHONY: help setup run shell test unit validate rasa-test e2e eval bench purge clean
 
 help:
 	@echo "make run    - set up what is missing, then start the assistant: chat page on http://localhost:8080/,"
@@ -35,6 +35,7 @@ help:
 	@echo "make eval   - measure the trained model on the held-out set (tests/heldout/): intents, FAQ topics,"
 	@echo "              facts, whole conversations against the real servers; figures also in results/heldout.json"
 	@echo "make bench  - measure start-up, memory, latency and throughput (REST, Telegram and WeChat webhooks)"
+	@echo "make purge DAYS=N - delete conversations with no message in the last N days (for cron)"
 
 $(STAMP): requirements.lock scripts/setup-venv.sh
 	scripts/setup-venv.sh
@@ -103,6 +104,11 @@ shell: setup
 bench: setup
 	$(PY) bench/rest_throughput.py
 	$(PY) bench/channel_latency.py
+
+# Retention: deletes whole conversations idle for more than DAYS days from TRACKER_URL's database.
+purge: $(STAMP)
+	@test -n "$(DAYS)" || { echo "Usage: make purge DAYS=N (conversations with no message in N days are deleted)" >&2; exit 2; }
+	$(PY) scripts/purge.py --days "$(DAYS)"
 
 clean:
 	rm -rf build models/*.tar.gz var results test-output

@@ -10,7 +10,8 @@ from typing import Any, Dict, Optional
 from channels import messages
 
 # Telegram commands that stand for something the assistant already understands.
-COMMANDS = {"start": "/greet", "restart": "/start_over"}
+# /forget is answered before the NLU (channels/forget.py): it asks to confirm, then deletes the conversation.
+COMMANDS = {"start": "/greet", "restart": "/start_over", "forget": "/forget"}
 
 # Message contents the assistant cannot read: the user gets UNSUPPORTED_REPLY instead of a misunderstanding.
 UNSUPPORTED_CONTENT = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",

@@ -33,7 +33,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import to_binary
 
 from channels import admission as admission_module
-from channels import messages, namespaces
+from channels import erasure, messages, namespaces
 from channels.admission import Admission
 from channels.safe_xml import MAX_XML_BYTES, UnsafeXml, checked_xml
 from channels.bounded_cache import ExpiringCache
@@ -49,6 +49,11 @@ SIGNATURE_WINDOW = 300  # seconds, either way
 NONCES_REMEMBERED = 100_000
 WELCOME_PAYLOAD = "/greet"  # sent to the bot for a new follower (subscribe event)
 SUCCESS = "success"  # WeChat's "received, no reply" answer; it does not retry after it
+# A failed customer-service message is tried again after these pauses (seconds), then given up and logged.
+PUSH_RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0)
+# Errors another try cannot change: the user has not written for 48 hours (45015), has unfollowed (43004),
+# too many messages since their last one (45047), a wrong openid (40003), no permission (48001).
+PUSH_PERMANENT_ERRORS = {45015, 43004, 45047, 40003, 48001}
 
 ONLY_TEXT = messages.text("wechat_text_only")
 TOO_SLOW = messages.text("wechat_too_slow")
@@ -172,6 +177,8 @@ class WeChatChannel(InputChannel):
         self.nonces: ExpiringCache[tuple] = ExpiringCache(max_items=NONCES_REMEMBERED,
                                                           ttl_seconds=2 * SIGNATURE_WINDOW)
         self._background: Set[asyncio.Future] = set()
+        self.push_retry_delays = PUSH_RETRY_DELAYS
+        erasure.on_erase(self._forget)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("wechat_webhook", __name__)
@@ -207,6 +214,15 @@ class WeChatChannel(InputChannel):
             return self._reply(request, message, text)
 
         return webhook
+
+    def _forget(self, conversation_id: Text) -> None:
+        """Drops the user's numbered options and remembered replies (their conversation was erased)."""
+        try:
+            openid = namespaces.local_id(namespaces.WECHAT, conversation_id)
+        except ValueError:
+            return  # another channel's conversation
+        self.options.pop(openid)
+        self.exchanges.remove_where(lambda key: key[1] == openid)
 
     # --- reading a request ---------------------------------------------------------------------------------
 
@@ -356,11 +372,25 @@ class WeChatChannel(InputChannel):
 
     async def _push(self, openid: Text, pieces: List[Text]) -> None:
         for piece in pieces:
+            if not await self._push_one(openid, piece):
+                return  # the rest would arrive without its beginning
+
+    async def _push_one(self, openid: Text, piece: Text) -> bool:
+        """Sends one customer-service message, trying again after PUSH_RETRY_DELAYS when WeChat or the network
+        fails; an error that another try cannot change (PUSH_PERMANENT_ERRORS) is not retried."""
+        for attempt, delay in enumerate((*self.push_retry_delays, None), start=1):
             try:
                 await self.customer_service.send_text(openid, piece)
-            except Exception as error:  # e.g. 45015: the user has not written for 48 hours
-                logger.warning("WeChat: customer-service message not sent: %s", error)
-                return
+                return True
+            except Exception as error:
+                permanent = getattr(error, "errcode", None) in PUSH_PERMANENT_ERRORS
+                if delay is None or permanent:
+                    logger.warning("WeChat: customer-service message not sent after %d attempt(s): %s",
+                                   attempt, error)
+                    return False
+                logger.info("WeChat: customer-service message failed (%s); trying again in %g s", error, delay)
+                await asyncio.sleep(delay)
+        return False
 
     def _start(self, coroutine: Awaitable[Any]) -> "asyncio.Future":
         task = asyncio.ensure_future(coroutine)

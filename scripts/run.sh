@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the action server, the Rasa server (REST, socket.io, and Telegram / WeChat when configured) and the web
-# chat page in the foreground; Ctrl-C stops all three.
+# chat page in the foreground; Ctrl-C stops all three. The action server is started again, with back-off, when
+# it stops; if Rasa or the page server stops, everything stops.
 # All three listen on 127.0.0.1 unless RASA_HOST, ACTION_HOST, WEB_HOST say otherwise (README, "Security").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,8 @@ export RASA_PORT WEB_PORT RASA_HOST WEB_HOST
 RASA_CORS=${RASA_CORS:-"http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT"}
 read -r -a cors_origins <<< "$RASA_CORS"
 MODEL=${MODEL:-models/kvisa.tar.gz}
+# Files the servers make (the SQLite tracker store, its journal) are readable by this user only.
+umask 077
 mkdir -p var
 chmod 700 var
 
@@ -34,7 +37,25 @@ api_flags=()
 if [ -n "${RASA_API_TOKEN:-}" ]; then api_flags=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
 
 # rasa-sdk reads the address to listen on from SANIC_HOST; the wrapper keeps personal data out of its log.
-SANIC_HOST="$ACTION_HOST" .venv/bin/python scripts/action_server.py --actions actions --port "$ACTION_PORT" &
+# Meanwhile Rasa tells users "please try again in a minute" (channels/action_faults.py); the back-off doubles
+# from 1 s to 30 s and starts again at 1 s once the action server has run for a minute.
+supervise_action_server() {
+  local delay=1 child started code
+  set +e  # an exit code of the action server is a reason to restart it, not to stop
+  trap 'kill "$child" 2>/dev/null; exit 0' INT TERM
+  while true; do
+    started=$SECONDS
+    SANIC_HOST="$ACTION_HOST" .venv/bin/python scripts/action_server.py --actions actions --port "$ACTION_PORT" &
+    child=$!
+    wait "$child"
+    code=$?
+    if (( SECONDS - started >= 60 )); then delay=1; fi
+    echo "The action server stopped (exit code $code); starting it again in ${delay} s." >&2
+    sleep "$delay"
+    delay=$(( delay * 2 > 30 ? 30 : delay * 2 ))
+  done
+}
+supervise_action_server &
 action_pid=$!
 # Sanic refuses a request body over 1 MiB before reading it (413); real messages are a few kilobytes.
 SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-1048576} \
@@ -47,9 +68,9 @@ web_pid=$!
 stop() { kill "$action_pid" "$rasa_pid" "$web_pid" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap 'stop; exit 130' INT TERM
 echo "Starting: action server on $ACTION_HOST:$ACTION_PORT, Rasa server on $RASA_HOST:$RASA_PORT (about a minute to load), chat page on http://$WEB_HOST:$WEB_PORT/. Ctrl-C stops all."
-# If any of them dies, stop the others and report its exit code.
+# If Rasa or the page server dies, stop the others and report its exit code.
 set +e
-wait -n "$action_pid" "$rasa_pid" "$web_pid"
+wait -n "$rasa_pid" "$web_pid"
 code=$?
 stop
 exit "$code"

@@ -311,7 +311,8 @@ def test_a_payload_too_long_for_telegram_travels_as_a_key_and_comes_back_whole(a
 
 
 @pytest.mark.parametrize("command, intent", [("/start", "/greet"), ("/restart", "/start_over"),
-                                             ("/start@kvisa_test_bot", "/greet"), ("/start ref123", "/greet")])
+                                             ("/start@kvisa_test_bot", "/greet"), ("/start ref123", "/greet"),
+                                             ("/forget", "/forget"), ("/forget@kvisa_test_bot", "/forget")])
 def test_telegram_commands_map_to_the_assistants_intents(api, env, command, intent):
     bot = Bot(echo)
     with run_channel(bot) as running:

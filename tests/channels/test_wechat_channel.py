@@ -19,6 +19,7 @@ import requests
 from defusedxml.ElementTree import fromstring
 from wechatpy.crypto import WeChatCrypto
 
+from channels import erasure
 from channels.wechat import WeChatChannel, WeChatSettings
 from tests.channels.sanic_server import ChannelServer
 from tests.fakes import wechat_api
@@ -500,3 +501,57 @@ def test_access_token_is_fetched_once_and_again_when_wechat_rejects_it(start, ap
     assert [c.json["text"]["content"] for c in sends[-2:]] == ["You said: question 3"] * 2  # refused, then resent
     assert sends[-2].query["access_token"] != sends[-1].query["access_token"]
     assert api.sent_texts(user, mark) == [f"You said: question {n}" for n in range(4)]
+
+
+# --- customer-service messages that fail ------------------------------------------------------------------
+
+def test_a_push_that_fails_is_tried_again_with_back_off_and_arrives_once(start, api):
+    served = start(WECHAT_REPLY_TIMEOUT="0.2")
+    served.channel.push_retry_delays = (0.1, 0.2, 0.4)
+    served.bot.delay = 0.5
+    user, mark = openid(), len(api.snapshot())
+    api.fail_sends(2)  # WeChat is busy (-1) twice
+    assert served.platform.post(text_xml(user, "slow question")).text == "success"
+    api.wait_for(lambda calls: api.sent_texts(user, mark), timeout=10)
+    assert api.sent_texts(user, mark) == ["You said: slow question"]
+    sends = [c for c in api.since(mark) if c.path == wechat_api.SEND_PATH]
+    assert len(sends) == 3
+
+
+def test_a_push_is_given_up_after_the_last_try_and_logged(start, api, caplog):
+    served = start(WECHAT_REPLY_TIMEOUT="0.2")
+    served.channel.push_retry_delays = (0.1, 0.1)
+    served.bot.delay = 0.5
+    user, mark = openid(), len(api.snapshot())
+    api.fail_sends(10)
+    assert served.platform.post(text_xml(user, "slow question")).text == "success"
+    api.wait_for(lambda calls: "not sent after 3 attempt(s)" in caplog.text, timeout=10)
+    assert len([c for c in api.since(mark) if c.path == wechat_api.SEND_PATH]) == 3
+    api.fail_sends(0)
+
+
+def test_a_push_refused_for_good_is_not_tried_again(start, api, caplog):
+    served = start(WECHAT_REPLY_TIMEOUT="0.2")
+    served.channel.push_retry_delays = (0.1, 0.1)
+    served.bot.delay = 0.5
+    user, mark = openid(), len(api.snapshot())
+    api.fail_sends(1, errcode=45015, errmsg="response out of time limit or subscription is canceled")
+    assert served.platform.post(text_xml(user, "slow question")).text == "success"
+    api.wait_for(lambda calls: "not sent after 1 attempt(s)" in caplog.text, timeout=10)
+    time.sleep(0.5)
+    assert len([c for c in api.since(mark) if c.path == wechat_api.SEND_PATH]) == 1
+
+
+def test_an_erased_conversation_loses_its_numbered_options_and_remembered_replies(start):
+    served = start()
+    served.bot.answer = _degree_question
+    user, other, msg_id = openid(), openid(), next_msg_id()
+    served.platform.say(text_xml(user, "am I eligible?", msg_id))
+    served.platform.say(text_xml(other, "am I eligible?"))
+    erasure.erased(f"wx:{user}")
+    served.platform.say(text_xml(user, "2"))
+    assert served.bot.texts()[-1] == "2"  # the options are gone
+    served.platform.say(text_xml(user, "am I eligible?", msg_id))  # a late retry is a new message now
+    assert served.bot.texts().count("am I eligible?") == 3
+    served.platform.say(text_xml(other, "2"))  # another user's options are kept
+    assert served.bot.texts()[-1] == '/inform{"degree": "doctorate"}'

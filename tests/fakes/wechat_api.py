@@ -32,7 +32,13 @@ class FakeWeChatApi(RecordingServer):
         self._valid: Set[str] = set()
         self._accepted: List[Call] = []
         self._tokens_lock = threading.Lock()
+        self._failures: List[Tuple[int, str]] = []
         super().__init__(self._respond, port)
+
+    def fail_sends(self, count: int, errcode: int = -1, errmsg: str = "system error") -> None:
+        """The next `count` customer-service sends are refused with this error (-1: WeChat is busy)."""
+        with self._tokens_lock:
+            self._failures = [(errcode, errmsg)] * count
 
     def revoke_tokens(self) -> None:
         """Every token issued so far becomes invalid, as when the token is fetched again elsewhere."""
@@ -63,6 +69,10 @@ class FakeWeChatApi(RecordingServer):
             with self._tokens_lock:
                 if call.query.get("access_token") not in self._valid:
                     return 200, {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
+            with self._tokens_lock:
+                failure = self._failures.pop(0) if self._failures else None
+            if failure:
+                return 200, {"errcode": failure[0], "errmsg": failure[1]}
             body = call.json
             if not isinstance(body, dict) or not body.get("touser") or body.get("msgtype") != "text" \
                     or not isinstance(body.get("text"), dict) or not body["text"].get("content"):
