@@ -71,7 +71,8 @@ def test_an_unreachable_tracker_database_stops_the_start_within_30_seconds(tmp_p
         closed = probe.getsockname()[1]
     secret = "Db-Passw0rd-" + uuid.uuid4().hex[:8]
     env = dict(os.environ, TRACKER_URL=f"postgresql://kvisa:{secret}@127.0.0.1:{closed}/kvisa",
-               RASA_PORT="15305", ACTION_PORT="15355", WEB_PORT="18380")
+               RASA_PORT="15305", ACTION_PORT="15355", WEB_PORT="18380",
+               ACTION_ENDPOINT_URL="http://127.0.0.1:15355/webhook")
     started = time.monotonic()
     done = subprocess.run([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120, start_new_session=True)
