@@ -6,6 +6,7 @@ processed nor stored. Settings come from the environment:
   RATE_LIMIT_PER_IP      messages per minute per client address (default 120; 0 turns it off); only REST and
                          socket.io have client addresses: Telegram and WeChat messages all come from their servers
   TRUSTED_PROXIES        proxies whose X-Forwarded-For is believed (channels/client_address.py)
+  REDIS_URL              when set, the limits are shared by every Rasa instance (channels/shared_state.py)
 """
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Text
 
-from channels import log_redaction, messages
-from channels.bounded_cache import ExpiringCache
+from channels import log_redaction, messages, shared_state
 from channels.client_address import TrustedProxies
-from channels.rate_limit import WINDOW_SECONDS, RateLimit
+from channels.rate_limit import WINDOW_SECONDS, rate_limit
 
 MAX_MESSAGE_CHARS = 2000
 DEFAULT_PER_SENDER = 30
@@ -48,11 +48,11 @@ class Admission:
     def __init__(self, per_sender: int = DEFAULT_PER_SENDER, per_ip: int = DEFAULT_PER_IP,
                  proxies: Optional[TrustedProxies] = None, max_chars: int = MAX_MESSAGE_CHARS,
                  clock: Callable[[], float] = time.monotonic):
-        self.per_sender = RateLimit(per_sender, clock)
-        self.per_ip = RateLimit(per_ip, clock)
+        self.per_sender = rate_limit("sender", per_sender, clock)
+        self.per_ip = rate_limit("ip", per_ip, clock)
         self.proxies = proxies or TrustedProxies([])
         self.max_chars = max_chars
-        self._told: ExpiringCache[bool] = ExpiringCache(10_000, WINDOW_SECONDS, clock)
+        self._told = shared_state.cache("told-rate-limited", 10_000, WINDOW_SECONDS, clock=clock)
 
     @classmethod
     def from_env(cls, env: Mapping[Text, Text] = os.environ) -> "Admission":

@@ -17,13 +17,20 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.tracker_store import (AwaitableTrackerStore, FailSafeTrackerStore, InMemoryTrackerStore,
                                      SQLTrackerStore, TrackerStore)
 
-from channels import erasure, forget_requests, messages
-from channels.bounded_cache import ExpiringCache
+from channels import erasure, forget_requests, messages, shared_state
 
 logger = logging.getLogger(__name__)
 
 CONFIRM_SECONDS = 600  # a confirmation question left unanswered this long is forgotten
-_pending: ExpiringCache[bool] = ExpiringCache(max_items=100_000, ttl_seconds=CONFIRM_SECONDS)
+_pending_questions = None
+
+
+def _pending():
+    """Conversations asked to confirm a deletion; in Redis when REDIS_URL is set (channels/shared_state.py)."""
+    global _pending_questions
+    if _pending_questions is None:
+        _pending_questions = shared_state.cache("forget-pending", 100_000, CONFIRM_SECONDS)
+    return _pending_questions
 
 
 def _stores(store: TrackerStore) -> Iterator[TrackerStore]:
@@ -68,9 +75,9 @@ async def handle(agent: Agent, message: UserMessage, process: Callable[[UserMess
     """Answers a request to delete, or its confirmation; hands every other message to `process`."""
     text = message.text or ""
     conversation_id = message.sender_id
-    asked = _pending.pop(conversation_id) is not None
+    asked = _pending().pop(conversation_id) is not None
     if forget_requests.is_request(text):
-        _pending.set(conversation_id, True)
+        _pending().set(conversation_id, True)
         await _say(message, "forget_confirm", with_buttons=True)
         return None
     answer = forget_requests.answer(text) if asked else None

@@ -37,9 +37,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import admission as admission_module
-from channels import messages, namespaces
+from channels import messages, namespaces, shared_state
 from channels.admission import Admission
-from channels.bounded_cache import ExpiringCache
 from channels.telegram_output import LongPayloads, TelegramReplies
 from channels.telegram_updates import Incoming, MalformedUpdate, read_update, update_id
 
@@ -118,7 +117,8 @@ class TelegramChannel(TelegramInput):
         self.settings = settings
         self.long_payloads = LongPayloads()
         self._replies: Optional[TelegramReplies] = None
-        self._recent_updates: ExpiringCache[bool] = ExpiringCache(max_items=RECENT_UPDATES, ttl_seconds=math.inf)
+        # shared by every instance when REDIS_URL is set (channels/shared_state.py)
+        self._recent_updates = shared_state.cache("telegram-updates", RECENT_UPDATES, math.inf)
         self.webhook_registration: Optional[asyncio.Task] = None
         self.admission = admission or admission_module.shared()
 

@@ -14,8 +14,7 @@ from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from rasa.core.channels.telegram import TelegramOutput
 
-from channels import messages, namespaces
-from channels.bounded_cache import ExpiringCache
+from channels import messages, namespaces, shared_state
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +61,12 @@ def _longest_prefix(text: str, limit: int) -> str:
 
 class LongPayloads:
     """Button payloads too long for callback_data travel as a short key; the key is looked up when the button
-    is pressed. Kept in memory (the domain's payloads are few and all fit today); a key unknown after a restart
-    reads as an expired button."""
+    is pressed. Kept in memory, or in Redis when REDIS_URL is set (the domain's payloads are few and all fit
+    today); a key that is not known (any more) reads as an expired button."""
     PREFIX = "#k:"
 
     def __init__(self, capacity: int = 1024):
-        self._payloads: ExpiringCache[str] = ExpiringCache(max_items=capacity, ttl_seconds=math.inf)
+        self._payloads = shared_state.cache("telegram-payloads", capacity, math.inf)
 
     def callback_data(self, payload: str) -> str:
         if len(payload.encode()) <= MAX_CALLBACK_DATA_BYTES and not payload.startswith(self.PREFIX):

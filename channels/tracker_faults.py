@@ -2,7 +2,7 @@
 
 - At start-up: Rasa 3.6 retries an unreachable SQL database for ever, every 5 s, and never says why. Here the
   Rasa server tries for DATABASE_WAIT_SECONDS, then exits with status 3 and a message naming the database
-  (its password hidden). An SQLite file is created readable by its owner only (0600), and made so if it
+  (its password hidden); the same for Redis when REDIS_URL is set. An SQLite file is created readable by its owner only (0600), and made so if it
   already exists; SQLite gives its journal files the same mode.
 - During a conversation: Rasa 3.6 logs the failed query (with the conversation's data as its parameters),
   then quietly keeps the turn in an in-memory store that is never read again, so the user believes the
@@ -82,20 +82,46 @@ def wait_for_database(url: Text, seconds: float) -> Optional[Text]:
 
 
 def check_database_at_start(env: Mapping[Text, Text] = os.environ) -> None:
-    """Exits the process when TRACKER_URL's database cannot be reached (see the module's docstring)."""
+    """Exits the process when TRACKER_URL's database, or REDIS_URL's Redis, cannot be reached (see the module's
+    docstring)."""
     url = (env.get("TRACKER_URL") or "").strip()
-    if not url:
-        return
-    try:
-        if url.startswith("sqlite"):
-            secure_sqlite_file(url)
-        problem = wait_for_database(url, DATABASE_WAIT_SECONDS)
-    except Exception as error:  # e.g. an unknown dialect or a directory that cannot be made
-        problem = reason(error)
-    if problem is None:
-        return
-    text = (f"The tracker database {safe_url(url)} (TRACKER_URL) cannot be reached: {problem}. Start it or "
-            f"correct TRACKER_URL (README, 'Tracker store'); the Rasa server stops.")
+    if url:
+        try:
+            if url.startswith("sqlite"):
+                secure_sqlite_file(url)
+            problem = wait_for_database(url, DATABASE_WAIT_SECONDS)
+        except Exception as error:  # e.g. an unknown dialect or a directory that cannot be made
+            problem = reason(error)
+        if problem is not None:
+            _stop(f"The tracker database {safe_url(url)} (TRACKER_URL) cannot be reached: {problem}. Start it "
+                  f"or correct TRACKER_URL (README, 'Tracker store'); the Rasa server stops.")
+    redis_url = (env.get("REDIS_URL") or "").strip()
+    if redis_url:
+        problem = wait_for_redis(redis_url, DATABASE_WAIT_SECONDS)
+        if problem is not None:
+            _stop(f"Redis at {safe_url(redis_url)} (REDIS_URL) cannot be reached: {problem}. Start it or "
+                  f"correct REDIS_URL (README, 'Several instances'); the Rasa server stops.")
+
+
+def wait_for_redis(url: Text, seconds: float) -> Optional[Text]:
+    """None once Redis answers PING, or why it did not within `seconds`."""
+    import redis
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            client = redis.Redis.from_url(url, socket_timeout=3, socket_connect_timeout=3)
+            client.ping()
+            client.close()
+            return None
+        except Exception as error:
+            problem = reason(error)
+        if time.monotonic() + 2 > deadline:
+            return problem
+        time.sleep(2)
+
+
+def _stop(text: Text) -> None:
     logger.error(text)
     print(text, file=sys.stderr, flush=True)
     raise SystemExit(EXIT_DATABASE_UNREACHABLE)

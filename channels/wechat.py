@@ -33,10 +33,10 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import to_binary
 
 from channels import admission as admission_module
-from channels import erasure, messages, namespaces
+from channels import erasure, messages, namespaces, shared_state
 from channels.admission import Admission
 from channels.safe_xml import MAX_XML_BYTES, UnsafeXml, checked_xml
-from channels.bounded_cache import ExpiringCache
+from channels.wechat_exchanges import Exchanges, MemoryRecords, RedisRecords
 from channels.wechat_client import DEFAULT_API_URL, CustomerServiceClient
 from channels.wechat_format import Option, Rendered, option_number, render, shorten, split_text
 
@@ -123,14 +123,6 @@ class Forbidden(Exception):
     """A signature does not match, or plain text came while safe mode is on: answered 403."""
 
 
-@dataclass
-class Exchange:
-    """One WeChat message and everything done about it, shared by WeChat's retries of that message."""
-    turn: "asyncio.Future[Rendered]"
-    pushed: bool = False  # the whole answer went (or goes) through the customer-service API
-    overflow_pushed: bool = False  # the part that did not fit in the passive reply went that way
-
-
 def message_key(fields: Dict[Text, Text]) -> tuple:
     """What identifies one message across WeChat's retries: its MsgId (events have none: sender + CreateTime).
     The sender is part of it, so one user's MsgId can never fetch another user's answer."""
@@ -170,12 +162,16 @@ class WeChatChannel(InputChannel):
         if self.customer_service is None:
             logger.info("WeChat: WECHAT_APPID/WECHAT_SECRET not set, so answers slower than %.1f s cannot be "
                         "sent later and long answers are shortened", settings.reply_timeout)
-        # WeChat retries within about 15 s; two minutes covers that with room to spare
-        self.exchanges: ExpiringCache[Exchange] = ExpiringCache(max_items=2000, ttl_seconds=120)
-        self.options: ExpiringCache[List[Option]] = ExpiringCache(max_items=20000, ttl_seconds=24 * 3600)
+        # each message and its retries (channels/wechat_exchanges.py); in Redis when REDIS_URL is set, like the
+        # numbered options and the nonces (channels/shared_state.py)
+        url = shared_state.redis_url()
+        self.exchanges = Exchanges(RedisRecords(shared_state.redis_client(url)) if url else MemoryRecords())
+        self.options = shared_state.cache("wechat-options", 20000, 24 * 3600,
+                                          dumps=lambda options: [[o.title, o.payload] for o in options],
+                                          loads=lambda raw: [Option(title, payload) for title, payload in raw])
         # nonce -> the message it signed, for as long as its timestamp is acceptable
-        self.nonces: ExpiringCache[tuple] = ExpiringCache(max_items=NONCES_REMEMBERED,
-                                                          ttl_seconds=2 * SIGNATURE_WINDOW)
+        self.nonces = shared_state.cache("wechat-nonces", NONCES_REMEMBERED, 2 * SIGNATURE_WINDOW,
+                                         dumps=list, loads=tuple)
         self._background: Set[asyncio.Future] = set()
         self.push_retry_delays = PUSH_RETRY_DELAYS
         erasure.on_erase(self._forget)
@@ -222,7 +218,7 @@ class WeChatChannel(InputChannel):
         except ValueError:
             return  # another channel's conversation
         self.options.pop(openid)
-        self.exchanges.remove_where(lambda key: key[1] == openid)
+        self.exchanges.forget(openid)
 
     # --- reading a request ---------------------------------------------------------------------------------
 
@@ -308,46 +304,35 @@ class WeChatChannel(InputChannel):
         if not user_text:
             return None
         key = message_key(fields)
-        exchange, _ = self.exchanges.get_or_create(key, lambda: self._new_exchange(
-            on_new_message, openid, user_text, fields.get("MsgId")))
-        try:
-            turn = await asyncio.wait_for(asyncio.shield(exchange.turn), self.settings.reply_timeout)
-        except asyncio.TimeoutError:
-            return self._answer_later(exchange, openid)
-        if exchange.pushed:
-            return None  # an earlier try of this message already handed the answer to the customer-service API
-        pieces = split_text(turn.text)
+        self.exchanges.begin(key, lambda: self._first_try(on_new_message, openid, user_text, fields.get("MsgId")),
+                             lambda text: self._push(openid, split_text(text)))
+        finished = await self.exchanges.wait(key, self.settings.reply_timeout)
+        if finished is None:
+            if self.customer_service is None:
+                return TOO_SLOW
+            finished = self.exchanges.defer(key)  # the answer will be pushed, unless it has just come
+            if finished is None:
+                return None
+        text, pushed = finished
+        if pushed:
+            return None  # an earlier try of this message handed the answer to the customer-service API
+        pieces = split_text(text)
         if len(pieces) <= 1:
             return pieces[0] if pieces else None
         if self.customer_service is None:
-            return shorten(turn.text, CUT_NOTE)
-        if not exchange.overflow_pushed:
-            exchange.overflow_pushed = True
+            return shorten(text, CUT_NOTE)
+        if self.exchanges.claim_overflow(key):
             self._start(self._push(openid, pieces[1:]))
         return pieces[0]
 
-    def _new_exchange(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], openid: Text, text: Text,
-                      message_id: Optional[Text]) -> Exchange:
-        """A message seen for the first time: its turn, or the polite refusal (remembered like an answer, so a
-        retry of a refused message is neither counted again nor processed)."""
+    async def _first_try(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], openid: Text, text: Text,
+                         message_id: Optional[Text]) -> Text:
+        """A message seen for the first time: its turn's text, or the polite refusal (remembered like an
+        answer, so a retry of a refused message is neither counted again nor processed)."""
         refusal = self.admission.check(namespaces.sender_id(namespaces.WECHAT, openid), text)
         if refusal is not None:
-            refused: "asyncio.Future[Rendered]" = asyncio.get_running_loop().create_future()
-            refused.set_result(Rendered(refusal.text))
-            return Exchange(refused)
-        return Exchange(self._start(self._bot_turn(on_new_message, openid, text, message_id)))
-
-    def _answer_later(self, exchange: Exchange, openid: Text) -> Optional[Text]:
-        if self.customer_service is None:
-            return TOO_SLOW
-        if not exchange.pushed:
-            exchange.pushed = True
-            exchange.turn.add_done_callback(lambda turn: self._push_when_done(turn, openid))
-        return None
-
-    def _push_when_done(self, turn: "asyncio.Future[Rendered]", openid: Text) -> None:
-        if not turn.cancelled():  # cancelled only when the server stops
-            self._start(self._push(openid, split_text(turn.result().text)))
+            return refusal.text
+        return (await self._bot_turn(on_new_message, openid, text, message_id)).text
 
     async def _bot_turn(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], openid: Text, text: Text,
                         message_id: Optional[Text]) -> Rendered:

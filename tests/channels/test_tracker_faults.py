@@ -128,3 +128,13 @@ def test_a_working_database_says_nothing_more():
     agent = StubAgent(InMemoryTrackerStore(Domain.empty()))
     assert turn(agent, "hello") == ["How old are you?"]
     assert turn(agent, "hello") == ["How old are you?"]
+
+
+def test_an_unreachable_redis_stops_the_start_naming_it_without_its_password(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(tracker_faults, "DATABASE_WAIT_SECONDS", 3)
+    with pytest.raises(SystemExit) as stopped:
+        tracker_faults.check_database_at_start({"TRACKER_URL": f"sqlite:///{tmp_path / 't.db'}",
+                                                "REDIS_URL": f"redis://:{SECRET}@127.0.0.1:{closed_port()}/0"})
+    assert stopped.value.code == tracker_faults.EXIT_DATABASE_UNREACHABLE
+    said = capsys.readouterr().err
+    assert "Redis at redis://:***@127.0.0.1" in said and SECRET not in said
