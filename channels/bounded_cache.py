@@ -31,10 +31,11 @@ class ExpiringCache(Generic[V]):
         item = self._items.pop(key, None)
         return item[1] if item else None
 
-    def remove_where(self, condition: Callable[[Hashable], bool]) -> None:
-        """Drops every key for which condition(key) is true."""
-        for key in [key for key in self._items if condition(key)]:
-            del self._items[key]
+    def remove_where(self, condition: Callable[[Hashable, V], bool]) -> None:
+        """Drops every item for which condition(key, value) is true."""
+        for key, (_, value) in list(self._items.items()):
+            if condition(key, value):
+                del self._items[key]
 
     def get_or_create(self, key: Hashable, create: Callable[[], V]) -> Tuple[V, bool]:
         """The value for key and False, or a new value from create() and True."""

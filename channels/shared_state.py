@@ -98,9 +98,10 @@ class RedisCache(Generic[V]):
             return self.get_or_create(key, create)
         return existing, False
 
-    def remove_where(self, condition: Callable[[Hashable], bool]) -> None:
+    def remove_where(self, condition: Callable[[Hashable, V], bool]) -> None:
         for name in self._redis.scan_iter(match=self._prefix + "*", count=500):
-            if condition(_key_value(name[len(self._prefix):])):
+            raw = self._redis.get(name)
+            if raw is not None and condition(_key_value(name[len(self._prefix):]), self._loads(json.loads(raw))):
                 self._redis.delete(name)
 
     def __len__(self) -> int:

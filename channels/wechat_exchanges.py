@@ -60,7 +60,9 @@ class MemoryRecords:
         return True
 
     def forget(self, openid: Text) -> None:
-        self._records.remove_where(lambda key: key[1] == openid)
+        """Drops the user's finished messages (a message still being answered, such as the "yes" that asked
+        for the deletion, keeps its record until it is answered; it then holds no earlier answer)."""
+        self._records.remove_where(lambda key, record: key[1] == openid and record["done"])
 
 
 _CLAIM = """
@@ -120,7 +122,7 @@ class RedisRecords:
     def forget(self, openid: Text) -> None:
         for name in self._redis.scan_iter(match=self.PREFIX + "*", count=500):
             key = json.loads(name[len(self.PREFIX):])
-            if key[1] == openid:
+            if key[1] == openid and self._redis.hget(name, "done") == "1":  # as MemoryRecords.forget
                 self._redis.delete(name)
 
 
@@ -169,4 +171,4 @@ class Exchanges:
 
     def forget(self, openid: Text) -> None:
         self.records.forget(openid)
-        self._turns.remove_where(lambda key: key[1] == openid)
+        self._turns.remove_where(lambda key, turn: key[1] == openid and turn.done())

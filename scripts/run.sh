@@ -3,6 +3,10 @@
 # chat page in the foreground; Ctrl-C stops all three. The action server is started again, with back-off, when
 # it stops; if Rasa or the page server stops, everything stops.
 # All three listen on 127.0.0.1 unless RASA_HOST, ACTION_HOST, WEB_HOST say otherwise (README, "Security").
+#
+# RASA_INSTANCES=N (N > 1) starts N Rasa servers on RASA_PORT, RASA_PORT+1, ... behind nginx
+# (deploy/nginx.conf) on PUBLIC_PORT (default 8000), which then serves the page, socket.io and the webhooks;
+# it needs TRACKER_URL=postgresql://... and REDIS_URL (README, "Several instances").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACTION_PORT=${ACTION_PORT:-5055}
@@ -18,6 +22,25 @@ export RASA_PORT WEB_PORT RASA_HOST WEB_HOST
 RASA_CORS=${RASA_CORS:-"http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT"}
 read -r -a cors_origins <<< "$RASA_CORS"
 MODEL=${MODEL:-models/kvisa.tar.gz}
+RASA_INSTANCES=${RASA_INSTANCES:-1}
+PUBLIC_PORT=${PUBLIC_PORT:-8000}
+if ! [[ "$RASA_INSTANCES" =~ ^[1-9][0-9]?$ ]]; then
+  echo "RASA_INSTANCES must be a whole number from 1 to 99, not '$RASA_INSTANCES'." >&2; exit 2
+fi
+if (( RASA_INSTANCES > 1 )); then
+  # every instance must see the same conversations, locks and channel memory
+  if [[ "${TRACKER_URL:-}" != postgresql* ]] || [ -z "${REDIS_URL:-}" ]; then
+    echo "RASA_INSTANCES=$RASA_INSTANCES needs a shared tracker store and Redis: set TRACKER_URL=postgresql://..." \
+         "and REDIS_URL=redis://... (README, 'Several instances')." >&2
+    exit 2
+  fi
+  scripts/install-nginx.sh
+  # the page tells browsers to reach socket.io through the proxy; the instances believe its X-Forwarded-For
+  export RASA_PUBLIC_URL=${RASA_PUBLIC_URL:-http://localhost:$PUBLIC_PORT}
+  export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}
+  RASA_CORS="$RASA_CORS http://localhost:$PUBLIC_PORT http://127.0.0.1:$PUBLIC_PORT"
+  read -r -a cors_origins <<< "$RASA_CORS"
+fi
 # Files the servers make (the SQLite tracker store, its journal) are readable by this user only.
 umask 077
 mkdir -p var
@@ -58,19 +81,34 @@ supervise_action_server() {
 supervise_action_server &
 action_pid=$!
 # Sanic refuses a request body over 1 MiB before reading it (413); real messages are a few kilobytes.
-SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-1048576} \
-  .venv/bin/rasa run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" --credentials credentials.yml \
-  --endpoints endpoints.yml --cors "${cors_origins[@]}" "${api_flags[@]}" &
-rasa_pid=$!
+rasa_pids=()
+rasa_addresses=()
+for (( i = 0; i < RASA_INSTANCES; i++ )); do
+  port=$(( RASA_PORT + i ))
+  SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-1048576} \
+    .venv/bin/rasa run --model "$MODEL" --interface "$RASA_HOST" --port "$port" --credentials credentials.yml \
+    --endpoints endpoints.yml --cors "${cors_origins[@]}" "${api_flags[@]}" &
+  rasa_pids+=($!)
+  rasa_addresses+=("127.0.0.1:$port")
+done
 .venv/bin/python scripts/serve_web.py &
 web_pid=$!
+proxy_pids=()
+if (( RASA_INSTANCES > 1 )); then
+  run_dir=$(mktemp -d "${TMPDIR:-/tmp}/kvisa-nginx.XXXXXX")
+  .venv/bin/python scripts/render_nginx.py "$run_dir/nginx.conf" "$run_dir" "127.0.0.1:$PUBLIC_PORT" \
+    "127.0.0.1:$WEB_PORT" "${rasa_addresses[@]}"
+  nginx -e "$run_dir/nginx-error.log" -c "$run_dir/nginx.conf" -g 'daemon off;' &
+  proxy_pids+=($!)
+fi
 
-stop() { kill "$action_pid" "$rasa_pid" "$web_pid" 2>/dev/null || true; wait 2>/dev/null || true; }
+stop() { kill "$action_pid" "${rasa_pids[@]}" "$web_pid" "${proxy_pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap 'stop; exit 130' INT TERM
-echo "Starting: action server on $ACTION_HOST:$ACTION_PORT, Rasa server on $RASA_HOST:$RASA_PORT (about a minute to load), chat page on http://$WEB_HOST:$WEB_PORT/. Ctrl-C stops all."
-# If Rasa or the page server dies, stop the others and report its exit code.
+echo "Starting: action server on $ACTION_HOST:$ACTION_PORT, $RASA_INSTANCES Rasa server(s) from $RASA_HOST:$RASA_PORT (about a minute to load), chat page on http://$WEB_HOST:$WEB_PORT/. Ctrl-C stops all."
+if (( RASA_INSTANCES > 1 )); then echo "Behind nginx on http://127.0.0.1:$PUBLIC_PORT/ (page, socket.io, webhooks)."; fi
+# If a Rasa server, the page server or the proxy dies, stop the others and report its exit code.
 set +e
-wait -n "$rasa_pid" "$web_pid"
+wait -n "${rasa_pids[@]}" "$web_pid" "${proxy_pids[@]}"
 code=$?
 stop
 exit "$code"

@@ -43,7 +43,7 @@ def test_remove_where_drops_only_the_matching_keys(backend):
     cache, _ = two_instances("remove")
     for user in ("a", "b"):
         cache.set(("msg", user, "1"), 1)
-    cache.remove_where(lambda key: key[1] == "a")
+    cache.remove_where(lambda key, value: key[1] == "a")
     assert cache.get(("msg", "a", "1")) is None and cache.get(("msg", "b", "1")) == 1
 
 
@@ -89,7 +89,7 @@ def test_the_lock_store_is_redis_when_redis_url_is_set(backend):
         assert isinstance(store, InMemoryLockStore)
         return
     assert isinstance(store, RedisLockStore)
-    other = lock_store.from_environment()
+    other = lock_store.EnvironmentLockStore()
     lock = store.issue_ticket("rest:someone", lock_lifetime=30)
     assert other.get_lock("rest:someone").last_issued == lock  # the other instance sees the ticket
     store.finish_serving("rest:someone", lock)
@@ -100,3 +100,24 @@ def test_redis_settings_from_the_url():
         "host": "cache.example.org", "port": 6380, "db": 2, "username": "user", "password": "pw",
         "use_ssl": True}
     assert lock_store.redis_settings("redis://127.0.0.1:6379")["db"] == 0
+
+
+def test_two_instances_taking_tickets_at_once_never_get_the_same_one(backend):
+    import threading
+
+    stores = [lock_store.EnvironmentLockStore(), lock_store.EnvironmentLockStore()]
+    if backend == "memory":
+        stores = stores[:1]  # one process: Rasa's own steps are never interleaved
+    tickets, start = [], threading.Barrier(20)
+
+    def take(store):
+        start.wait()
+        for _ in range(10):
+            tickets.append(store.issue_ticket("rest:race", lock_lifetime=30))
+
+    threads = [threading.Thread(target=take, args=(stores[i % len(stores)],)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(tickets) == list(range(200))

@@ -555,3 +555,16 @@ def test_an_erased_conversation_loses_its_numbered_options_and_remembered_replie
     assert served.bot.texts().count("am I eligible?") == 3
     served.platform.say(text_xml(other, "2"))  # another user's options are kept
     assert served.bot.texts()[-1] == '/inform{"degree": "doctorate"}'
+
+
+def test_the_message_that_erases_the_conversation_still_gets_its_answer(start):
+    served = start()
+    user = openid()
+    served.platform.say(text_xml(user, "hello"))
+
+    def erase_then_answer(text):
+        erasure.erased(f"wx:{user}")  # as channels/forget.py does while answering "yes"
+        return [{"text": "Done: deleted."}]
+
+    served.bot.answer = erase_then_answer
+    assert served.platform.say(text_xml(user, "yes")) == "Done: deleted."

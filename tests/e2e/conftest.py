@@ -51,9 +51,10 @@ def servers(tmp_path_factory, channel_settings):
 
 
 @contextlib.contextmanager
-def running_servers(work, channel_settings, rasa_port, action_port, web_port, **env_changes):
+def running_servers(work, channel_settings, rasa_port, action_port, web_port, extra_probes=(), **env_changes):
     """scripts/run.sh on these ports with a fresh tracker store, until the block ends; `env_changes` are added
-    to its environment (e.g. another ACTION_ENDPOINT_URL)."""
+    to its environment (e.g. another ACTION_ENDPOINT_URL); `extra_probes` are more URLs that must answer
+    before the servers count as started (e.g. a second instance)."""
     db = work / "tracker.db"
     log_path = work / "servers.log"
     log = open(log_path, "w")
@@ -69,7 +70,7 @@ def running_servers(work, channel_settings, rasa_port, action_port, web_port, **
     env.update(env_changes)
     process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
-    probes = [base, f"http://127.0.0.1:{action_port}/health", f"http://127.0.0.1:{web_port}/"]
+    probes = [base, f"http://127.0.0.1:{action_port}/health", f"http://127.0.0.1:{web_port}/", *extra_probes]
     deadline = time.time() + START_TIMEOUT
     ready = False
     while time.time() < deadline and process.poll() is None:
