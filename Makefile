@@ -84,9 +84,11 @@ rasa-test: $(MODEL)
 eval: $(MODEL)
 	$(PY) scripts/eval_heldout.py
 
-# Includes the browser test, which drives Debian's Chromium (installed here if missing).
+# Includes the browser test, which drives Debian's Chromium, and the two-instance test behind Debian's nginx
+# (both installed here if missing).
 e2e: setup
 	scripts/install-chromium.sh
+	scripts/install-nginx.sh
 	$(PY) -m pytest -q tests/e2e
 
 test: setup

@@ -34,7 +34,8 @@ MAX_REMEMBERED = 5000
 MIN_LENGTH = 2  # a lone digit (an option number) is everywhere in logs and reveals nothing
 SECRET_VARIABLE = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|_KEY)$", re.IGNORECASE)
 SHAPES: List[Tuple[Pattern, str]] = [
-    (re.compile(r"(\w+://[^/\s:@]+:)[^@\s/]+@"), rf"\1{REDACTED}@"),
+    # \b: a match starts only where a word starts, so a long word costs linear time, not quadratic
+    (re.compile(r"(\b\w+://[^/\s:@]*:)[^@\s/]+@"), rf"\1{REDACTED}@"),
     (re.compile(r"(?i)\b(access_token|secret|appsecret|token|auth_token|password|signature|msg_signature"
                 r"|echostr)=[^&\s'\"]+"), rf"\1={REDACTED}"),
     (re.compile(r"(?i)\b(bearer\s+)[\w.~+/=-]+"), rf"\1{REDACTED}"),

@@ -24,7 +24,7 @@ from sanic.response import HTTPResponse
 from rasa.shared.exceptions import RasaException
 
 from channels import admission as admission_module
-from channels import messages, namespaces
+from channels import messages, namespaces, text_input
 from channels.admission import Admission
 
 logger = logging.getLogger(__name__)
@@ -81,9 +81,9 @@ def _sender(request: Request) -> Text:
     # Required: without it every anonymous client would share one conversation (Rasa's "default").
     sender = _body(request).get("sender")
     if not isinstance(sender, (str, int)) or isinstance(sender, bool) or not str(sender).strip() \
-            or len(str(sender)) > MAX_SENDER_LENGTH:
-        raise InvalidUsage(f"'sender' must be a non-empty string of at most {MAX_SENDER_LENGTH} characters. "
-                           f"{EXPECTED}")
+            or len(str(sender)) > MAX_SENDER_LENGTH or text_input.has_surrogates(str(sender)):
+        raise InvalidUsage(f"'sender' must be a non-empty string of valid Unicode text, at most "
+                           f"{MAX_SENDER_LENGTH} characters. {EXPECTED}")
     return str(sender)
 
 

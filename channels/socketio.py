@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -56,6 +57,19 @@ class CheckedSocketIOInput(SocketIOInput):
     @classmethod
     def name(cls) -> Text:
         return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "CheckedSocketIOInput":
+        """Rasa's settings from credentials.yml, plus an optional JWT check of every connection: with
+        SOCKETIO_JWT_KEY set (and SOCKETIO_JWT_METHOD, default HS256), a client must connect with
+        auth={"token": <a JWT signed with that key>}, as a page behind your own login would; Rasa refuses
+        other connections. The key stays in the environment, not in a file."""
+        credentials = dict(credentials or {})
+        key = (os.environ.get("SOCKETIO_JWT_KEY") or "").strip()
+        if key and not credentials.get("jwt_key"):
+            credentials["jwt_key"] = key
+            credentials["jwt_method"] = (os.environ.get("SOCKETIO_JWT_METHOD") or "HS256").strip()
+        return super().from_credentials(credentials)
 
     def __init__(self, *args: Any, sessions: Optional[WebSessions] = None, admission: Optional[Admission] = None,
                  **kwargs: Any) -> None:

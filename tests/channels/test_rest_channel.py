@@ -58,6 +58,7 @@ def test_the_client_cannot_claim_another_input_channel(served):
                                   {"sender": None, "message": "hi"}, {"sender": True, "message": "hi"},
                                   {"sender": "x" * 201, "message": "hi"}, {"sender": ["x"], "message": "hi"},
                                   {"sender": "x", "message": {"a": 1}}, {"sender": "x", "metadata": "m"},
+                                  {"sender": "\ud800", "message": "hi"},  # a lone surrogate: not encodable
                                   [1, 2], "just text"])
 def test_a_body_without_a_usable_sender_or_message_gets_400_and_reaches_nobody(served, body):
     reply = post(served, body)
