@@ -103,8 +103,9 @@ shell: setup
 	SANIC_HOST=127.0.0.1 $(PY) scripts/action_server.py --actions actions --port 5055 & pid=$$!; \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml; kill $$pid
 
+# This assistant against the stock `rasa init` bot (trained in the same run), then each channel's latency.
 bench: setup
-	$(PY) bench/rest_throughput.py
+	$(PY) bench/against_starter_bot.py --write-docs
 	$(PY) bench/channel_latency.py
 
 # Retention: deletes whole conversations idle for more than DAYS days from TRACKER_URL's database.

@@ -45,7 +45,7 @@ from tests.fakes.recording_server import Call, RecordingServer  # noqa: E402
 RASA_PORT, ACTION_PORT, WEB_PORT = 17005, 17055, 17080
 BASE = f"http://127.0.0.1:{RASA_PORT}"
 MESSAGES = {"greet": "hello", "verdict": PROFILE}
-TURNS_PER_CONVERSATION = 10  # as in rest_throughput.py: users come and go
+TURNS_PER_CONVERSATION = 10  # a new conversation every 10 turns, as real users come and go
 WARM_UP_TURNS = 8
 PUSH_WAIT = 60  # seconds to wait for a customer-service message after `success`
 _ids = itertools.count(int(time.time()) % 100000 * 1000)

@@ -1,0 +1,76 @@
+"""channels/rasa_speedups.py changes how fast Rasa does two things, never what it does: the same action-server
+responses pass and fail validation, with the same error; every stored event type resolves to the same class,
+and unknown types behave as before."""
+import uuid
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.utils.common import all_subclasses
+
+from channels import rasa_speedups
+
+ORIGINAL_VALIDATE = RemoteAction._validate_action_result
+ORIGINAL_RESOLVE = rasa_speedups._original_resolve_by_type
+ACTION = RemoteAction("action_assess_eligibility", None)
+
+RESPONSES = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "age", "value": 29}], "responses": [{"text": "ok"}]},
+    {"events": [{"event": "slot", "name": "age", "value": 29, "timestamp": 1.5}]},
+    {"events": [{"event": "bot", "text": "hi"}, {"event": "active_loop", "name": None}]},
+    {},
+    # invalid ones
+    {"events": [{"event": "slot"}]},
+    {"events": "not a list"},
+    {"events": [{"event": "no_such_event"}]},
+    {"responses": "nope"},
+    {"events": [{"event": "slot", "name": 3, "value": 1}]},
+    [],
+    "text",
+]
+
+
+def outcome(validate, response):
+    try:
+        return validate(ACTION, response)
+    except ValidationError as error:
+        return ("error", error.message, list(error.path), list(error.schema_path))
+
+
+@pytest.mark.parametrize("response", RESPONSES)
+def test_validation_passes_and_fails_exactly_as_in_rasa(response):
+    assert outcome(rasa_speedups._validate_action_result, response) == outcome(ORIGINAL_VALIDATE, response)
+
+
+def test_at_least_one_response_fails_so_the_comparison_means_something():
+    assert outcome(rasa_speedups._validate_action_result, {"events": "not a list"})[0] == "error"
+
+
+def test_every_event_type_resolves_to_the_same_class():
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert {"user", "slot", "action", "bot", "session_started"} <= names
+    for name in names:
+        assert rasa_speedups._resolve_by_type(name) is ORIGINAL_RESOLVE(name), name
+
+
+def test_unknown_types_behave_as_before():
+    assert rasa_speedups._resolve_by_type("topic") is None
+    assert rasa_speedups._resolve_by_type("no_such", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name 'no_such'"):
+        rasa_speedups._resolve_by_type("no_such")
+
+
+def test_an_event_class_defined_later_is_found():
+    rasa_speedups._resolve_by_type("user")  # the table is built now
+
+    name = f"late_event_{uuid.uuid4().hex}"
+    LateEvent = type("LateEvent", (UserUttered,), {"type_name": name})
+    assert rasa_speedups._resolve_by_type(name) is LateEvent
+
+
+def test_installed_events_round_trip_through_the_table():
+    rasa_speedups.install()
+    event = Event.from_parameters({"event": "slot", "name": "age", "value": 29})
+    assert event == SlotSet("age", 29)
