@@ -99,7 +99,7 @@ def warm_up(base: str) -> None:
 def make_starter_bot() -> float:
     """`rasa init --no-prompt` into STARTER_DIR (trains its model); seconds it took."""
     shutil.rmtree(STARTER_DIR, ignore_errors=True)
-    STARTER_DIR.parent.mkdir(parents=True, exist_ok=True)
+    STARTER_DIR.mkdir(parents=True)  # rasa init wants the folder to exist
     began = time.perf_counter()
     done = subprocess.run([str(RASA), "init", "--no-prompt", "--init-dir", str(STARTER_DIR)], cwd=ROOT,
                           env=dict(os.environ, RASA_TELEMETRY_ENABLED="false"), capture_output=True, text=True)
@@ -175,6 +175,7 @@ def plot(starter: dict, kvisa: dict, path: Path) -> None:
     right.set(title="95th percentile latency", xlabel="concurrent conversations", ylabel="ms")
     for axis in (left, right):
         axis.set_xscale("log")
+        axis.set_ylim(bottom=0)
         axis.grid(True, alpha=0.3)
         axis.legend()
     figure.tight_layout()
