@@ -341,7 +341,7 @@ def _is_in_progress(low: str, mention: _Mention, prev_end: int, seg_end: int) ->
         return True
     before = low[max(prev_end, mention.start - 40):mention.start]
     before = re.split(r"[.;!?]|\bbut\b|\band\b", before)[-1]
-    after = low[mention.end:min(seg_end, mention.end + 45)]
+    after = low[mention.end:min(seg_end, mention.end + 60)]
     after = re.split(r"[.;!?]|\bbut\b|\band\s+(?:a|an|my|then)\b", after)[0]
     window = before + " " + after
     if _finished_words().search(window):

@@ -214,6 +214,21 @@ def test_a_degree_still_in_progress_does_not_count_yet():
     assert (degree.result, degree.reason_code) == (Result.NOT_MET, Reason.DEGREE_IN_PROGRESS)
 
 
+@pytest.mark.parametrize("text", [
+    "I am doing a PhD in chemistry at Heidelberg University, I will finish in 2028",
+    "currently I'm doing my MSc in robotics at TU Delft and I finish next summer",
+    "I'm 24, master's in statistics at the University of Oslo, due to finish in June",
+])
+def test_a_degree_being_done_or_finished_later_is_in_progress(text):
+    assert [d.in_progress for d in read(text).degrees] == [True]
+
+
+def test_a_degree_finished_earlier_next_to_one_in_progress_keeps_its_own_state():
+    profile = read("I finished my BSc in physics at the University of Oslo, and now I am doing a PhD in physics "
+                   "at ETH Zurich")
+    assert [(d.level, d.in_progress) for d in profile.degrees] == [("bachelor", False), ("doctorate", True)]
+
+
 # ------------------------------------------------------------------------------------- institutions
 
 
@@ -275,6 +290,10 @@ def test_selling_online_does_not_make_a_degree_online():
     "I'm 40 with a BA in history from a local college and I teach physics at Peking University",
     "I'm 38, MA in philosophy from the University of Vienna, and I work as a research scientist at the "
     "Max Planck Institute for Quantum Optics",
+    "I'm 41, BA in history from a college in Lima, and I have been teaching mathematics at a university "
+    "for ten years",
+    "I'm 37 with a bachelor's in music from Vienna and I now hold a research position in acoustics at "
+    "Imperial College London",
 ])
 def test_a_non_stem_degree_with_teaching_or_research_is_uncertain_not_rejected(text):
     profile = read(text)
