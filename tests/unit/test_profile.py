@@ -309,3 +309,14 @@ def test_a_non_stem_degree_without_that_work_is_not_eligible():
     profile = read("I'm 40 with a BA in history from Peking University")
     assert profile.teaching_or_research is False
     assert assess(profile).outcome is Outcome.NOT_ELIGIBLE
+
+
+@pytest.mark.parametrize("text, field", [
+    ("I'm 27, S1 Teknik Elektro from a state university in Java", "Electrical engineering"),
+    ("I'm 30, S1 Teknik Kimia, graduated 2019", "Chemical engineering"),
+    ("Yaş 29, lisans: Bilgisayar Mühendisliği, 2018", "Computer engineering"),
+    ("I'm 31, kỹ sư điện, graduated in Da Nang", "Electrical engineering"),
+    ("I'm 28 with a bachelor's in makine mühendisliği", "Mechanical engineering"),
+])
+def test_field_names_in_indonesian_turkish_and_vietnamese(text, field):
+    assert [d.field for d in read(text).degrees] == [field]
