@@ -57,7 +57,7 @@ $(GENERATED): $(STAMP) $(KVISA_DATA) $(HAND_NLU) kvisa/training_examples.py
 	$(PY) -m kvisa.training_examples $(GENERATED)
 
 # Make decides staleness, so Rasa is told to train (its own cache would miss a rebuilt spaCy pipeline).
-$(MODEL): $(SPACY_MODEL)/meta.json $(LOOKUPS) $(GENERATED) config.yml $(DOMAIN) $(NLU_DATA)
+$(MODEL): $(SPACY_MODEL)/meta.json $(LOOKUPS) $(GENERATED) config.yml $(DOMAIN) $(NLU_DATA) $(wildcard kvisa_nlu/*.py)
 	$(RASA) train --force --fixed-model-name kvisa --out models --domain domain --data data $(dir $(LOOKUPS))
 
 # The chat widget (rasa-webchat) and what it needs, exactly as in web/package-lock.json.

@@ -1,0 +1,1 @@
+"""Rasa NLU components of this project (may import Rasa; kvisa/ never does)."""

@@ -1,0 +1,77 @@
+"""A long self-introduction is a request to be checked, not an FAQ question the selector cannot place.
+
+People often describe their whole profile in one message ("29, BSc in physics from Makerere, MSc in Leeds,
+can I apply?"). The intent classifier then often says "faq" while the FAQ selector is unsure which question
+is meant (topic confidence far below its usual level), and the user got an unrelated FAQ answer first. This
+component, placed after the ResponseSelector, turns such a message into `check_eligibility` when the
+profile reader (kvisa.profile) finds at least `min_facts` facts in it (age, each degree, its field, its
+institution) and the selector's confidence is below `max_topic_confidence`. A clear FAQ question keeps its
+answer, however many facts it mentions. Both numbers are set in config.yml."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from kvisa.profile import extract_profile
+
+RETRIEVAL_INTENT = "faq"
+
+
+def fact_count(text: Text) -> int:
+    """Age, each degree, and each degree's field and institution, as kvisa.profile reads them."""
+    profile = extract_profile(text)
+    return (profile.age is not None) + sum(1 + (d.field is not None) + (d.institution is not None)
+                                           for d in profile.degrees)
+
+
+def topic_confidence(message: Message) -> Optional[float]:
+    response = ((message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}).get("response") or {}
+    return response.get("confidence")
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ProfileOverUnsureFaq(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"min_facts": 3, "max_topic_confidence": 0.3, "intent": "check_eligibility"}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.min_facts = int(config["min_facts"])
+        self.max_topic_confidence = float(config["max_topic_confidence"])
+        self.intent = config["intent"]
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "ProfileOverUnsureFaq":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._reconsider(message)
+        return messages
+
+    def _reconsider(self, message: Message) -> None:
+        intent = message.get(INTENT) or {}
+        if intent.get("name") != RETRIEVAL_INTENT:
+            return
+        confidence = topic_confidence(message)
+        if confidence is None or confidence >= self.max_topic_confidence:
+            return
+        if fact_count(message.get(TEXT) or "") < self.min_facts:
+            return
+        # The two intents swap places and confidences, so that the fallback classifier after this one sees a
+        # clear first choice (not two intents with the same confidence).
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        before = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == self.intent), 0.0)
+        chosen = {"name": self.intent, "confidence": intent.get("confidence", 1.0)}
+        demoted = {"name": RETRIEVAL_INTENT, "confidence": before}
+        others = [r for r in ranking if r.get("name") not in (self.intent, RETRIEVAL_INTENT)]
+        message.set(INTENT, chosen, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, sorted([chosen, demoted, *others], key=lambda r: -r["confidence"]),
+                    add_to_output=True)
