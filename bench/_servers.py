@@ -65,7 +65,8 @@ def running(workdir: Path, rasa_port: int, action_port: int, web_port: int,
                     TRACKER_URL=f"sqlite:///{workdir / 'tracker.db'}", SQLALCHEMY_SILENCE_UBER_WARNING="1",
                     TF_CPP_MIN_LOG_LEVEL="2",
                     # a benchmark is one client sending as fast as it can: the rate limits would measure themselves
-                    RATE_LIMIT_PER_SENDER="0", RATE_LIMIT_PER_IP="0", **(env or {}))
+                    RATE_LIMIT_PER_SENDER="0", RATE_LIMIT_PER_IP="0")
+    full_env.update(env or {})  # may replace any of the above (e.g. TRACKER_URL)
     log_path = workdir / "servers.log"
     started = time.perf_counter()
     with open(log_path, "w") as log:

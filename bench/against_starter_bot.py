@@ -1,6 +1,7 @@
 """This assistant against the stock Rasa starter bot, measured in one run on this machine.
 
     .venv/bin/python bench/against_starter_bot.py [--seconds 20] [--levels 1,10,50] [--write-docs]
+                                                  [--instances N]
 
 1. Makes the stock starter bot (`rasa init --no-prompt`: its project, trained now with its default config)
    in build/bench/starter-bot, and serves it with `rasa run` on port 16105 with the same tracker store type
@@ -9,7 +10,10 @@
 3. Puts the same closed-loop REST load on each, one bot at a time, at each concurrency level: every virtual
    user runs whole conversations (small talk, two FAQ questions, the whole eligibility form, thanks) one
    turn after the other, for --seconds per level.
-Prints, for both bots: turns/s and p50/p95/p99 latency per level with the ratio between them, cold start
+With --instances N (N > 1) this assistant runs as N Rasa servers behind nginx on PostgreSQL and Redis
+(`RASA_INSTANCES=N`, README "Several instances") and the load goes through the proxy; both bots then use
+Rasa's SQL tracker store on PostgreSQL (a database of their own, dropped afterwards), so the store type is
+still the same for both. Prints, for both bots: turns/s and p50/p95/p99 latency per level with the ratio between them, cold start
 (process start to the first answered message) and the resident memory of each process. With --write-docs
 the figures, the machine and a plot go into docs/performance.md and docs/performance.png.
 """
@@ -108,10 +112,33 @@ def make_starter_bot() -> float:
     return time.perf_counter() - began
 
 
+PG = "postgresql://postgres@127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/13"
+PUBLIC_PORT = 16480
+
+
 @contextlib.contextmanager
-def starter_bot(workdir: Path) -> Iterator[Servers]:
+def postgres_database(name: str) -> Iterator[str]:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{PG}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def starter_bot(workdir: Path, tracker_url: str = "") -> Iterator[Servers]:
     endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'starter.db'}\n")
+    if tracker_url:
+        endpoints.write_text(f"tracker_store:\n  type: SQL\n  url: {tracker_url}\n")
+    else:
+        endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'starter.db'}\n")
     model = sorted((STARTER_DIR / "models").glob("*.tar.gz"))[-1]
     log = open(workdir / "starter.log", "w")
     started = time.perf_counter()
@@ -130,9 +157,11 @@ def starter_bot(workdir: Path) -> Iterator[Servers]:
         log.close()
 
 
-def measure(servers: Servers, levels: List[int], seconds: float, processes: Dict[str, str]) -> dict:
-    warm_up(servers.base)
-    results = [closed_loop(servers.base, concurrency, seconds) for concurrency in levels]
+def measure(servers: Servers, levels: List[int], seconds: float, processes: Dict[str, str],
+            base: str = "") -> dict:
+    base = base or servers.base
+    warm_up(base)
+    results = [closed_loop(base, concurrency, seconds) for concurrency in levels]
     memory = {name: servers.rss_mb(pattern) for name, pattern in processes.items()}
     return {"startup": servers.startup, "levels": results, "memory": memory}
 
@@ -187,6 +216,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="load per concurrency level (default 20)")
     parser.add_argument("--levels", default="1,10,50", help="concurrency levels (default 1,10,50)")
     parser.add_argument("--write-docs", action="store_true", help="write docs/performance.md and its plot")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="Rasa instances of this assistant, behind nginx on PostgreSQL and Redis (default 1)")
     args = parser.parse_args()
     levels = [int(level) for level in args.levels.split(",")]
 
@@ -194,19 +225,33 @@ def main() -> None:
     print("Making the stock starter bot (rasa init --no-prompt, trained now)...", flush=True)
     trained = make_starter_bot()
     print(f"  trained in {trained:.0f} s")
-    with tempfile.TemporaryDirectory(prefix="kvisa-bench-") as work:
+    several = args.instances > 1
+    store = "PostgreSQL" if several else "an SQLite file"
+    with tempfile.TemporaryDirectory(prefix="kvisa-bench-") as work, contextlib.ExitStack() as stack:
         work_dir = Path(work)
+        tag = uuid.uuid4().hex[:8]
+        starter_url = stack.enter_context(postgres_database(f"bench_starter_{tag}")) if several else ""
         print("Starter bot under load...", flush=True)
-        with starter_bot(work_dir) as servers:
+        with starter_bot(work_dir, starter_url) as servers:
             starter = measure(servers, levels, args.seconds, {"rasa": "rasa run"})
-        print("K-visa assistant under load...", flush=True)
-        with running(work_dir, RASA_PORT, ACTION_PORT, WEB_PORT) as servers:
-            kvisa = measure(servers, levels, args.seconds, {"rasa": "rasa run", "actions": "action_server.py"})
+        env = {}
+        if several:
+            import redis
+
+            redis.Redis.from_url(REDIS_URL).flushdb()
+            env = {"RASA_INSTANCES": str(args.instances), "PUBLIC_PORT": str(PUBLIC_PORT), "REDIS_URL": REDIS_URL,
+                   "TRACKER_URL": stack.enter_context(postgres_database(f"bench_kvisa_{tag}"))}
+        print(f"K-visa assistant ({args.instances} instance(s)) under load...", flush=True)
+        with running(work_dir, RASA_PORT, ACTION_PORT, WEB_PORT, env) as servers:
+            proxy = f"http://127.0.0.1:{PUBLIC_PORT}" if several else ""
+            kvisa = measure(servers, levels, args.seconds, {"rasa": "rasa run", "actions": "action_server.py"},
+                            base=proxy)
 
     lines = table(starter, kvisa)
     lines += ["", "| | starter bot | K-visa assistant |", "|---|---:|---:|",
               f"| cold start (s) | {starter['startup']:.1f} | {kvisa['startup']:.1f} |",
-              f"| Rasa process (MB) | {starter['memory']['rasa']:.0f} | {kvisa['memory']['rasa']:.0f} |",
+              f"| Rasa process{'es' if several else ''} (MB) | {starter['memory']['rasa']:.0f} | "
+              f"{kvisa['memory']['rasa']:.0f}{f' ({args.instances} instances)' if several else ''} |",
               f"| action server (MB) | none | {kvisa['memory']['actions']:.0f} |"]
     print("\n".join(lines))
     if args.write_docs:
@@ -219,10 +264,12 @@ def main() -> None:
             f"Measured by `make bench` (`bench/against_starter_bot.py --write-docs`) on "
             f"{time.strftime('%Y-%m-%d')}, on this machine: {machine()}.",
             "",
-            "Both bots serve REST with Rasa's SQL tracker store on an SQLite file, one bot at a time, under the "
+            f"Both bots serve REST with Rasa's SQL tracker store on {store}, one bot at a time, under the "
             f"same closed-loop load: each virtual user runs whole conversations ({', '.join(repr(t) for t in CONVERSATION)}) "
             f"one turn after the other, for {args.seconds:g} s per level. The starter bot is `rasa init "
-            "--no-prompt`'s project with its default config, trained in the same run.",
+            "--no-prompt`'s project with its default config, trained in the same run."
+            + (f" This assistant runs as {args.instances} Rasa instances behind nginx, with Redis."
+               if several else ""),
             "",
             *lines,
             "",
