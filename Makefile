@@ -87,8 +87,8 @@ eval: $(MODEL)
 # Includes the browser test, which drives Debian's Chromium, and the two-instance test behind Debian's nginx
 # (both installed here if missing).
 e2e: setup
-	scripts/install-chromium.sh
-	scripts/install-nginx.sh
+	scripts/install-debian-package.sh chromium /usr/bin/chromium "The browser test"
+	scripts/install-debian-package.sh nginx-light /usr/sbin/nginx "The two-instance test"
 	$(PY) -m pytest -q tests/e2e
 
 test: setup

@@ -8,7 +8,6 @@ Installed in Rasa's Agent.handle_message, which every channel calls, so one plac
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from typing import Any, Callable, Iterator, Text
 
@@ -17,7 +16,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.tracker_store import (AwaitableTrackerStore, FailSafeTrackerStore, InMemoryTrackerStore,
                                      SQLTrackerStore, TrackerStore)
 
-from channels import erasure, forget_requests, messages, shared_state
+from channels import agent_hooks, erasure, forget_requests, messages, shared_state
 
 logger = logging.getLogger(__name__)
 
@@ -97,16 +96,11 @@ async def handle(agent: Agent, message: UserMessage, process: Callable[[UserMess
     return await process(message)
 
 
+async def _step(rest: Callable[[UserMessage], Any], agent: Agent, message: UserMessage) -> Any:
+    if not agent.is_ready():
+        return await rest(message)
+    return await handle(agent, message, rest)
+
+
 def install() -> None:
-    original = Agent.handle_message
-    if getattr(original, "forget_installed", False):
-        return
-
-    @functools.wraps(original)
-    async def handle_message(self: Agent, message: UserMessage) -> Any:
-        if not self.is_ready():
-            return await original(self, message)
-        return await handle(self, message, functools.partial(original, self))
-
-    handle_message.forget_installed = True  # type: ignore[attr-defined]
-    Agent.handle_message = handle_message
+    agent_hooks.around_each_message("forget", _step)

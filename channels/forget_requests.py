@@ -22,7 +22,7 @@ def _rules() -> Dict[Text, Any]:
     rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
     return {
         "max_words": int(rules["max_words"]),
-        "commands": {kind: {command.lower() for command in commands}
+        "commands": {kind: [command.lower() for command in commands]
                      for kind, commands in rules["commands"].items()},
         "request": [re.compile(pattern) for pattern in rules["request_patterns"]],
         "yes": re.compile(rules["yes_pattern"]),
@@ -70,5 +70,4 @@ def answer(text: Text) -> Optional[Text]:
 
 def first_commands() -> Dict[Text, Text]:
     """The command each confirmation button sends: {"yes": "/forget_confirm", "no": "/forget_cancel"}."""
-    rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))["commands"]
-    return {kind: rules[kind][0] for kind in (YES, NO)}
+    return {kind: _rules()["commands"][kind][0] for kind in (YES, NO)}

@@ -48,7 +48,8 @@ def redis_client(url: Optional[Text] = None) -> Any:
         return _client
 
 
-def _key_text(key: Hashable) -> Text:
+def key_text(key: Hashable) -> Text:
+    """A cache key (a string, a number or a tuple of them) as the JSON text in its Redis key."""
     return json.dumps(list(key) if isinstance(key, tuple) else key, separators=(",", ":"))
 
 
@@ -72,7 +73,7 @@ class RedisCache(Generic[V]):
         self._dumps, self._loads = dumps, loads
 
     def _key(self, key: Hashable) -> Text:
-        return self._prefix + _key_text(key)
+        return self._prefix + key_text(key)
 
     def get(self, key: Hashable) -> Optional[V]:
         raw = self._redis.get(self._key(key))

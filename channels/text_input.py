@@ -4,9 +4,8 @@ The REST channel refuses such a sender with 400; in message text, from any chann
 (the replacement character) before the assistant reads it."""
 from __future__ import annotations
 
-import functools
 import re
-from typing import Any, Text
+from typing import Any, Awaitable, Callable, Text
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
@@ -20,19 +19,14 @@ def clean(text: Text) -> Text:
     return SURROGATE.sub(REPLACEMENT, text)
 
 
+async def _step(rest: Callable[[Any], Awaitable[Any]], agent: Any, message: Any) -> Any:
+    if isinstance(message.text, str) and has_surrogates(message.text):
+        message.text = clean(message.text)
+    return await rest(message)
+
+
 def install() -> None:
     """Cleans every message's text in Rasa's Agent.handle_message, which every channel calls."""
-    from rasa.core.agent import Agent
+    from channels import agent_hooks
 
-    original = Agent.handle_message
-    if getattr(original, "text_cleaned", False):
-        return
-
-    @functools.wraps(original)
-    async def handle_message(self: Agent, message: Any) -> Any:
-        if isinstance(message.text, str) and has_surrogates(message.text):
-            message.text = clean(message.text)
-        return await original(self, message)
-
-    handle_message.text_cleaned = True  # type: ignore[attr-defined]
-    Agent.handle_message = handle_message
+    agent_hooks.around_each_message("text_input", _step)

@@ -12,13 +12,12 @@
 from __future__ import annotations
 
 import contextvars
-import functools
 import logging
 import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Mapping, Optional, Set, Text
+from typing import Any, Callable, Mapping, Optional, Set, Text
 
 logger = logging.getLogger(__name__)
 
@@ -59,24 +58,33 @@ def secure_sqlite_file(url: Text) -> None:
     os.chmod(path, 0o600)
 
 
+def _until_it_answers(probe: Callable[[], None], seconds: float) -> Optional[Text]:
+    """None once probe() succeeds, or why it failed, trying every 2 s for `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            probe()
+            return None
+        except Exception as error:
+            problem = reason(error)
+        if time.monotonic() + 2 > deadline:
+            return problem
+        time.sleep(2)
+
+
 def wait_for_database(url: Text, seconds: float) -> Optional[Text]:
     """None once the database answers, or why it did not within `seconds`."""
     import sqlalchemy
 
     connect_args = {"connect_timeout": 5} if url.startswith("postgres") else {}
     engine = sqlalchemy.create_engine(url, connect_args=connect_args, poolclass=sqlalchemy.pool.NullPool)
-    deadline = time.monotonic() + seconds
+
+    def probe() -> None:
+        with engine.connect() as connection:
+            connection.execute(sqlalchemy.text("SELECT 1"))
+
     try:
-        while True:
-            try:
-                with engine.connect() as connection:
-                    connection.execute(sqlalchemy.text("SELECT 1"))
-                return None
-            except Exception as error:
-                problem = reason(error)
-            if time.monotonic() + 2 > deadline:
-                return problem
-            time.sleep(2)
+        return _until_it_answers(probe, seconds)
     finally:
         engine.dispose()
 
@@ -107,18 +115,11 @@ def wait_for_redis(url: Text, seconds: float) -> Optional[Text]:
     """None once Redis answers PING, or why it did not within `seconds`."""
     import redis
 
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            client = redis.Redis.from_url(url, socket_timeout=3, socket_connect_timeout=3)
-            client.ping()
-            client.close()
-            return None
-        except Exception as error:
-            problem = reason(error)
-        if time.monotonic() + 2 > deadline:
-            return problem
-        time.sleep(2)
+    client = redis.Redis.from_url(url, socket_timeout=3, socket_connect_timeout=3)
+    try:
+        return _until_it_answers(client.ping, seconds)
+    finally:
+        client.close()
 
 
 def _stop(text: Text) -> None:
@@ -138,7 +139,7 @@ def install() -> None:
     from rasa.core.agent import Agent
     from rasa.core.tracker_store import FailSafeTrackerStore
 
-    from channels import messages
+    from channels import agent_hooks, messages
 
     if getattr(FailSafeTrackerStore.save, "faults_installed", False):
         return
@@ -168,14 +169,11 @@ def install() -> None:
     FailSafeTrackerStore.retrieve = retrieve
     FailSafeTrackerStore.retrieve_full_tracker = retrieve_full_tracker
 
-    handle_message = Agent.handle_message
-
-    @functools.wraps(handle_message)
-    async def handle_message_telling_faults(self: Agent, message: Any) -> Any:
+    async def tell_faults(rest: Callable[[Any], Any], agent: Agent, message: Any) -> Any:
         faults: Set[Text] = set()
         token = _turn_faults.set(faults)
         try:
-            return await handle_message(self, message)
+            return await rest(message)
         finally:
             _turn_faults.reset(token)
             if faults and message.output_channel is not None:
@@ -185,4 +183,4 @@ def install() -> None:
                 except Exception:
                     logger.warning("Could not tell the user that the answers were not saved")
 
-    Agent.handle_message = handle_message_telling_faults
+    agent_hooks.around_each_message("tracker_faults", tell_faults)

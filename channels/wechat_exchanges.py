@@ -16,6 +16,7 @@ import asyncio
 import json
 from typing import Any, Awaitable, Callable, Dict, Hashable, Optional, Text, Tuple
 
+from channels import shared_state
 from channels.bounded_cache import ExpiringCache
 
 RECORD_SECONDS = 120  # WeChat retries within about 15 s; two minutes covers that with room to spare
@@ -100,7 +101,7 @@ class RedisRecords:
         self._claim_overflow = client.register_script(_CLAIM_OVERFLOW)
 
     def _key(self, key: Hashable) -> Text:
-        return self.PREFIX + json.dumps(list(key), separators=(",", ":"))
+        return self.PREFIX + shared_state.key_text(key)
 
     def claim(self, key: Hashable) -> bool:
         return bool(self._claim(keys=[self._key(key)], args=[RECORD_SECONDS]))

@@ -34,7 +34,7 @@ if (( RASA_INSTANCES > 1 )); then
          "and REDIS_URL=redis://... (README, 'Several instances')." >&2
     exit 2
   fi
-  scripts/install-nginx.sh
+  scripts/install-debian-package.sh nginx-light /usr/sbin/nginx "Several Rasa instances (RASA_INSTANCES)"
   # the page tells browsers to reach socket.io through the proxy; the instances believe its X-Forwarded-For
   export RASA_PUBLIC_URL=${RASA_PUBLIC_URL:-http://localhost:$PUBLIC_PORT}
   export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}

@@ -2,7 +2,7 @@
 tests/e2e/conftest.py starts: the widget talks to Rasa's socket.io channel, the verdict arrives as a card,
 and the conversation survives a reload. Screenshots go to test-output/web/ (git-ignored).
 
-The Chromium is Debian's (/usr/bin/chromium, scripts/install-chromium.sh), driven by Playwright's Python API;
+The Chromium is Debian's (/usr/bin/chromium, scripts/install-debian-package.sh), driven by Playwright's Python API;
 no browser is downloaded.
 """
 import http.client
