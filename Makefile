@@ -6,7 +6,6 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 RASA        := $(VENV)/bin/rasa
 SPACY_MODEL := build/spacy/kvisa_en
-LOOKUPS     := build/nlu/lookups.yml
 GENERATED   := build/nlu/generated.yml
 VECTORS     := build/vectors/en_core_web_md/vectors
 MODEL       := models/kvisa.tar.gz
@@ -49,16 +48,13 @@ $(VECTORS): scripts/fetch-vectors.sh
 $(SPACY_MODEL)/meta.json: $(STAMP) $(VECTORS) $(KVISA_DATA) kvisa/spacy_pipeline.py kvisa/parsing.py
 	$(PY) -m kvisa.spacy_pipeline $(SPACY_MODEL) $(dir $(VECTORS))
 
-$(LOOKUPS): $(STAMP) $(KVISA_DATA) kvisa/lookup_tables.py
-	$(PY) -m kvisa.lookup_tables $(LOOKUPS)
-
 # More ways of asking to be checked, stating facts and asking "what if", plus typo'd hand-written examples.
 $(GENERATED): $(STAMP) $(KVISA_DATA) $(HAND_NLU) kvisa/training_examples.py
 	$(PY) -m kvisa.training_examples $(GENERATED)
 
 # Make decides staleness, so Rasa is told to train (its own cache would miss a rebuilt spaCy pipeline).
-$(MODEL): $(SPACY_MODEL)/meta.json $(LOOKUPS) $(GENERATED) config.yml $(DOMAIN) $(NLU_DATA) $(wildcard kvisa_nlu/*.py)
-	$(RASA) train --force --fixed-model-name kvisa --out models --domain domain --data data $(dir $(LOOKUPS))
+$(MODEL): $(SPACY_MODEL)/meta.json $(GENERATED) config.yml $(DOMAIN) $(NLU_DATA) $(wildcard kvisa_nlu/*.py)
+	$(RASA) train --force --fixed-model-name kvisa --out models --domain domain --data data $(dir $(GENERATED))
 
 # The chat widget (rasa-webchat) and what it needs, exactly as in web/package-lock.json.
 $(WEB_DEPS): web/package.json web/package-lock.json

@@ -363,7 +363,8 @@ def evaluate_facts(messages: list) -> dict:
 class Servers:
     """scripts/run.sh on ports of its own, with a fresh SQLite tracker store and an API token."""
 
-    def __init__(self):
+    def __init__(self, model: Path):
+        self.model = model
         self.action_port = int(os.environ.get("EVAL_ACTION_PORT", "16055"))
         self.rasa_port = int(os.environ.get("EVAL_RASA_PORT", "16005"))
         self.web_port = int(os.environ.get("EVAL_WEB_PORT", "16080"))
@@ -389,7 +390,7 @@ class Servers:
             raise RuntimeError(f"port(s) {busy} already in use (set EVAL_RASA_PORT, EVAL_ACTION_PORT, EVAL_WEB_PORT)")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WECHAT_"))}
         env.update(ACTION_PORT=str(self.action_port), RASA_PORT=str(self.rasa_port), WEB_PORT=str(self.web_port),
-                   RASA_API_TOKEN=self.token, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.action_port}/webhook",
+                   MODEL=str(self.model), RASA_API_TOKEN=self.token, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.action_port}/webhook",
                    TRACKER_URL=f"sqlite:///{self.work / 'tracker.db'}",
                    RATE_LIMIT_PER_SENDER="0", RATE_LIMIT_PER_IP="0")
         self.log = open(self.log_path, "w")
@@ -651,7 +652,7 @@ def main() -> int:
     messages, conversations = held_messages(), held_conversations()
     print(f"{args.set}: {len(messages)} messages, {len(conversations)} conversations")
 
-    servers = None if args.skip_conversations else Servers()
+    servers = None if args.skip_conversations else Servers(model)  # the same model as parts a and b
     # A SIGTERM (make interrupted, a CI timeout) still stops the servers through the finally below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     figures = {"model": str(args.model)}
