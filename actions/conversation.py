@@ -35,7 +35,20 @@ class ActionResetEligibility(Action):
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_reset")
         return [SlotSet(name, None) for name in kvisa.CRITERIA] + [SlotSet(PROFILE, None),
-                                                                   SlotSet("failed_attempts", None)]
+                                                                   SlotSet("failed_attempts", None),
+                                                                   SlotSet("what_if_pending", None)]
+
+
+class ActionStopEligibilityForm(Action):
+    """'stop' while the form asks: no more questions, and a what-if waiting for an answer is dropped."""
+
+    def name(self) -> Text:
+        return "action_stop_eligibility_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_stopped")
+        return [SlotSet("what_if_pending", None)]
 
 
 def stated_facts(text: str) -> int:

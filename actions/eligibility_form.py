@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 import kvisa
 from actions.common import echo, latest_text, requested_slot
 from actions.profile_slots import ANSWER_INTENTS, PROFILE, form_values, merge, slot_events, stored_profile
+from actions.verdict import PENDING, assessed_profile
 
 SUMMARY = {
     "age": lambda value: f"age {value}",
@@ -137,6 +138,10 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
         if understood_other:
             return {}  # the message said other things (a side remark, a correction), acknowledged: no error
         if asked == "degree" and any(d.in_progress for d in new.degrees):
+            if any(d.in_progress for d in stored_profile(tracker).degrees):
+                # Said again: nothing is completed yet. The form goes on; the verdict explains that a degree in
+                # progress does not count yet.
+                return {"degree": kvisa.SKIPPED}
             dispatcher.utter_message(response="utter_degree_in_progress_which_completed")
             return {}
         if asked == "age":
@@ -191,8 +196,14 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
                              domain: DomainDict) -> List[Text]:
         """Once an official condition is clearly not met (degree below bachelor's, a non-STEM field), the
         remaining questions cannot change the outcome: stop asking and give the verdict."""
+        asked = [name for name in domain_slots if tracker.get_slot(name) is not None]
+        if tracker.get_slot(PENDING):
+            # A what-if waits for the facts it lacks: ask only those.
+            verdict = kvisa.assess(assessed_profile(tracker))
+            missing = {c.criterion for c in verdict.criteria if c.result is kvisa.Result.MISSING}
+            return [name for name in domain_slots if name in asked or name in missing]
         verdict = kvisa.assess(stored_profile(tracker))
         final = {kvisa.Reason.DEGREE_BELOW_MINIMUM, kvisa.Reason.FIELD_NOT_STEM}  # not "a degree in progress"
         if any(c.result is kvisa.Result.NOT_MET and c.reason_code in final for c in verdict.criteria):
-            return [name for name in domain_slots if tracker.get_slot(name) is not None]
+            return asked
         return domain_slots

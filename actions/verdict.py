@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -54,12 +54,27 @@ def send_verdict(dispatcher: CollectingDispatcher, verdict: kvisa.Verdict) -> No
     dispatcher.utter_message(text=render(verdict), json_message=verdict.to_payload())
 
 
+PENDING = "what_if_pending"
+
+
+def assessed_profile(tracker: Tracker) -> kvisa.Profile:
+    """The profile the form is completing: the stored one, or the what-if waiting for a missing fact."""
+    stored = stored_profile(tracker)
+    pending = tracker.get_slot(PENDING)
+    return what_if_profile(stored, pending) if pending else stored
+
+
 class ActionAssessEligibility(Action):
     def name(self) -> Text:
         return "action_assess_eligibility"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
+        pending = tracker.get_slot(PENDING)
+        if pending:
+            # The form asked what the what-if needed: the what-if's verdict now, against the stored answers.
+            _answer_what_if(dispatcher, stored_profile(tracker), pending)
+            return [SlotSet(PENDING, None)]
         send_verdict(dispatcher, kvisa.assess(stored_profile(tracker)))
         dispatcher.utter_message(response="utter_after_verdict")
         return []
@@ -70,7 +85,13 @@ _ALSO = ("also", "additionally", "as well", "too", "another", "plus", "in additi
 
 def what_if_profile(current: kvisa.Profile, text: str) -> kvisa.Profile:
     """The current profile with the facts of a what-if changed: a new age; a degree named 'instead' replaces
-    the deciding one (keeping its field and institution unless the new one names them); 'also' adds one."""
+    the deciding one (keeping its field and institution unless the new one names them); 'also' adds one;
+    'already graduated', 'if she didn't teach', 'on campus' take back a degree in progress, the teaching or
+    research route, an online degree."""
+    return _undo(_with_named_facts(current, text), kvisa.undone_facts(text))
+
+
+def _with_named_facts(current: kvisa.Profile, text: str) -> kvisa.Profile:
     change = kvisa.extract_profile(text)
     if change.age is None:
         bare = kvisa.parse_age(text) if not change.degrees else None
@@ -96,6 +117,17 @@ def what_if_profile(current: kvisa.Profile, text: str) -> kvisa.Profile:
                    degrees=tuple(kept + new_degrees))
 
 
+def _undo(profile: kvisa.Profile, undone: frozenset) -> kvisa.Profile:
+    degrees = profile.degrees
+    if "finished" in undone:
+        degrees = tuple(replace(d, in_progress=False) for d in degrees)
+    if "on_campus" in undone:
+        degrees = tuple(replace(d, online=False) for d in degrees)
+    return replace(profile, degrees=degrees,
+                   online_hint=profile.online_hint and "on_campus" not in undone,
+                   teaching_or_research=profile.teaching_or_research and "no_research" not in undone)
+
+
 class ActionWhatIf(Action):
     """'What if I were 47?', 'and with my master's from Delft instead?': the verdict again with the changed
     fact, and what changed. The stored answers stay as they are."""
@@ -115,8 +147,19 @@ class ActionWhatIf(Action):
             dispatcher.utter_message(response="utter_what_if_nothing")
             return []
         before, after = kvisa.assess(current), kvisa.assess(changed)
-        send_verdict(dispatcher, after)
-        who = f"for your {current.applicant}" if current.applicant else "hypothetical"
-        dispatcher.utter_message(response="utter_what_if_changes", applicant=who,
-                                 changes=" ".join(kvisa.changes(before, after)))
+        if after.outcome is kvisa.Outcome.INCOMPLETE and before.outcome is kvisa.Outcome.NOT_ELIGIBLE:
+            # The first verdict did not need every answer (a non-STEM field, no degree); this one does: ask
+            # for what is missing, then answer the what-if (ActionAssessEligibility).
+            dispatcher.utter_message(response="utter_what_if_needs")
+            return [SlotSet(PENDING, text), FollowupAction("eligibility_form")]
+        _answer_what_if(dispatcher, current, text)
         return []
+
+
+def _answer_what_if(dispatcher: CollectingDispatcher, current: kvisa.Profile, text: str) -> None:
+    changed = what_if_profile(current, text)
+    before, after = kvisa.assess(current), kvisa.assess(changed)
+    send_verdict(dispatcher, after)
+    who = f"for your {current.applicant}" if current.applicant else "hypothetical"
+    dispatcher.utter_message(response="utter_what_if_changes", applicant=who,
+                             changes=" ".join(kvisa.changes(before, after)))

@@ -122,7 +122,7 @@ def _age_grammar():
     not_duration = (r"(?!\s*(?:%|cm|kg|lakh|k\b|usd|\$|rmb|months?|weeks?|days?|hours?|times|kids|children|papers|"
                     r"publications|people|patents|countries|languages|semesters?|credits?|gpa|cgpa|percent))")
     after_years = r"(?!\s*(?:of|into|in\s+(?:the|a|my|industry|it|research|academia)|at|as|with|working|work|exp|experience|teaching|research|ago|back|since|later|now|abroad|full|part))"
-    unit = r"(?:years?|yrs?|yr|y/o|y\.o\.?|yo|ans|anos|años|jahre|лет|岁)"
+    unit = r"(?:years?|yrs?|yr|y/o|y\.o\.?|yo|ans|anos|años|jahre|лет|岁|tuổi|tuoi|yaşında|yasinda)"
     other = _words("other_people")
     return {
         # "turning 30 next month", "I'll be 30 in March": the age today is one less
@@ -134,11 +134,12 @@ def _age_grammar():
         "stated": [
             # "a 27-year-old (software developer)", "27 years old", "27yo", "27 y/o", "27 yrs", "28 anos"
             re.compile(r"\b" + n + r"\s*-?\s*" + unit + r"\s*-?\s*old\b"),
-            re.compile(r"\b" + n + r"\s*-?\s*(?:y/o|y\.o\.?|yo|yrs?\s+old|岁)"),
+            re.compile(r"\b" + n + r"\s*-?\s*(?:y/o|y\.o\.?|yo|yrs?\s+old|岁|tuổi|tuoi|yaşında|yasinda|na\s+ako\b)"),
             re.compile(r"(?:^|[\s,(])" + n + r"\s*(?:years?|yrs?|yr|ans|anos|años|jahre|лет)\b" + after_years
                        + r"(?=\s*(?:$|[,.;:!?)]|and|with|from|i\b|me\b|having|holding|,))"),
             # "aged 31", "age: 33", "age-27", "my age is 29"
-            re.compile(r"\b(?:age[d]?|my\s+age\s+is|age\s+is|edad|idade|âge|alter|yaş|yas|возраст)\s*(?:is|of|:|=|-|now)?\s*"
+            re.compile(r"\b(?:age[d]?|my\s+age\s+is|age\s+is|edad|idade|âge|alter|yaş|yas|возраст|umur\s+saya|usia\s+saya|umur|usia|umurku|"
+                       r"3omri|omri|عمري|tuổi|tuoi)\s*(?:is|of|:|=|-|now)?\s*"
                        + n + r"\b" + not_duration),
             # "26 here", "33 now", "34 years young"
             re.compile(r"\b(?P<n>1[6-9]|[2-6]\d)\s+(?:here|now)\b(?!\s+(?:years?|yrs?))"),
@@ -159,7 +160,7 @@ def _age_grammar():
                        r"(?!\s*[-]?\s*(?:years?|yrs?)\s+(?:of|into|in|at))" + not_duration),
             # "28, BSc history, Oxford" / "a biologist, 35, PhD from USP"
             re.compile(r"^\s*" + n + r"\s*[,/;]"),
-            re.compile(r",\s*(?P<n>1[6-9]|[2-6]\d)\s*(?:,|;|\.(?!\d)|$)"),
+            re.compile(r"[,:]\s*(?P<n>1[6-9]|[2-6]\d)\s*(?:,|;|\.(?!\d)|$)"),
             # "29m", "27/f"
             re.compile(r"\b(?P<n>[1-6]\d)\s*/?\s*(?:m|f)\b(?=\s*(?:$|[,.;]|from|with|here))"),
         ],
@@ -174,6 +175,19 @@ def _age_grammar():
             re.compile(r"\b(?P<who>" + other + r")\s*[,(]\s*" + n + r"\s*[,)]"),
         ],
     }
+
+
+@lru_cache(maxsize=None)
+def _undo_patterns() -> dict:
+    return {name: re.compile(r"\b(?:" + _words(f"what_if_{name}") + r")\b")
+            for name in ("finished", "no_research", "on_campus")}
+
+
+def undone_facts(text: str) -> frozenset:
+    """What a what-if takes back without naming a new fact: 'finished' (the degree in progress is done),
+    'no_research' (no teaching or research work), 'on_campus' (not an online degree)."""
+    low = " ".join(str(text or "").lower().replace("’", "'").split())
+    return frozenset(name for name, pattern in _undo_patterns().items() if pattern.search(low))
 
 
 def _today() -> _dt.date:
@@ -308,6 +322,10 @@ _NEGATED = re.compile(r"\b(?:no|not|without|never|nor|neither|don'?t\s+have|didn
                       r"never\s+(?:finished|completed|got))(?:\s+(?:a|an|any|other|my|the|further|real|formal))*\s*$")
 
 
+_DOCUMENT_WORDS = {"diploma", "diplom", "diplome", "diplôme"}
+_DOCUMENT_BEFORE = re.compile(r"\b(?:the|his|her|their|our|your|its|this|that|a\s+phd|phd)\s+$")
+
+
 def _mentions(keep: str, low: str) -> list[_Mention]:
     loose, exact = _degree_index()
     unclear, progress = _extra_degree_index()
@@ -326,6 +344,11 @@ def _mentions(keep: str, low: str) -> list[_Mention]:
     kept.sort(key=lambda m: m.start)
     # "no other diploma", "not a PhD", "never finished my doctorate" (a degree not held is not a mention)
     kept = [m for m in kept if not _NEGATED.search(low[max(0, m.start - 24):m.start])]
+    # "wait for the diploma", "my Magistr diploma": the document of a degree, not a diploma-level qualification
+    kept = [m for i, m in enumerate(kept)
+            if not (m.written.strip().lower() in _DOCUMENT_WORDS and m.level == "below_bachelor"
+                    and (_DOCUMENT_BEFORE.search(low[max(0, m.start - 12):m.start])
+                         or (i and 0 <= m.start - kept[i - 1].end <= 1)))]
     merged: list[_Mention] = []
     for m in kept:
         # "MSc (Master of Science)", "a master's degree, an MSc": the same level right after is the same degree

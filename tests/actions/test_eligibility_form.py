@@ -245,6 +245,16 @@ def test_only_a_degree_in_progress_asks_for_the_completed_one():
     assert responses(messages) == ["utter_note_in_progress", "utter_degree_in_progress_which_completed"]
 
 
+def test_a_degree_in_progress_said_again_means_none_is_completed_and_the_form_goes_on():
+    studying = kvisa.extract_profile("I'm 22, bachelor of computer science, still in final year")
+    slots, messages = validate("degree", "bachelor of computer science, still in final year", profile=studying,
+                               age="22")
+    assert only_form_slots(slots) == {"degree": kvisa.SKIPPED}  # not asked a third time
+    assert "utter_degree_in_progress_which_completed" not in responses(messages)
+    verdict = kvisa.assess(stored(slots))
+    assert verdict.criterion("degree").reason_code is kvisa.Reason.DEGREE_IN_PROGRESS
+
+
 def test_an_online_degree_is_noted():
     slots, messages = validate(None, "I'm 35, master's in computer science done online from Georgia Tech")
     assert only_form_slots(slots) == {"age": "35", "degree": "master", "field": "Computer science",

@@ -1,5 +1,9 @@
 """What-ifs after a verdict (issue 7): the profile with the changed fact, re-assessed; the reply says what
 changed, and the stored answers stay as they were. Sentences written for this file."""
+import asyncio
+
+from rasa_sdk.executor import CollectingDispatcher
+
 import kvisa
 from actions.verdict import ActionWhatIf, what_if_profile
 from tests.actions.conftest import make_tracker, responses, run_action
@@ -121,3 +125,93 @@ def test_without_a_profile_the_what_if_is_a_profile_to_check():
     events, messages = what_if("what if I were 29 with a PhD in physics?", profile=None)
     assert events == [{"event": "followup", "name": "eligibility_form", "timestamp": None}]
     assert messages == []
+
+
+# ------------------------------------------------------------------------ what-ifs that take a fact back
+
+
+def test_already_graduated_takes_back_the_degree_in_progress():
+    studying = kvisa.extract_profile("I'm 24, final year of my BSc in physics at the University of Nairobi")
+    assert [d.in_progress for d in studying.degrees] == [True]
+    changed = what_if_profile(studying, "what if I had already graduated?")
+    assert [d.in_progress for d in changed.degrees] == [False]
+    assert summary(changed) == summary(studying)
+
+
+def test_no_teaching_takes_back_the_research_route():
+    teacher = kvisa.Profile(age=38, degrees=(kvisa.Degree("master", "History", kvisa.UNLISTED, "a college"),),
+                            applicant="wife", teaching_or_research=True)
+    changed = what_if_profile(teacher, "and what if she didn't teach at all?")
+    assert changed.teaching_or_research is False
+    assert changed.applicant == "wife"
+
+
+def test_on_campus_takes_back_the_online_degree():
+    online = kvisa.extract_profile("I'm 30 with a fully online master's in computer science from the University "
+                                   "of London")
+    assert [d.online for d in online.degrees] == [True]
+    changed = what_if_profile(online, "what if it had been a normal on-campus master instead?")
+    assert [d.online for d in changed.degrees] == [False]
+
+
+# ------------------------------------------- a what-if that needs a fact the first verdict did not need
+
+HISTORY = kvisa.Profile(degrees=(kvisa.Degree("bachelor", "History", "National Autonomous University of Mexico",
+                                              written="licenciado"),))
+MAESTRIA = "What if I also had a master's in data science from Tecnológico de Monterrey?"
+
+
+def test_the_start_point_is_not_eligible_without_the_age():
+    assert kvisa.assess(HISTORY).outcome is kvisa.Outcome.NOT_ELIGIBLE
+    assert kvisa.assess(what_if_profile(HISTORY, MAESTRIA)).outcome is kvisa.Outcome.INCOMPLETE
+
+
+def test_a_what_if_lacking_a_fact_asks_for_it_first():
+    events, messages = what_if(MAESTRIA, profile=HISTORY)
+    assert responses(messages) == ["utter_what_if_needs"]
+    assert {"event": "slot", "name": "what_if_pending", "value": MAESTRIA, "timestamp": None} in events
+    assert events[-1] == {"event": "followup", "name": "eligibility_form", "timestamp": None}
+
+
+def test_the_form_asks_only_what_the_what_if_lacks():
+    from actions.eligibility_form import ValidateEligibilityForm
+    slots = {"profile": HISTORY.to_dict(), "degree": "bachelor", "field": "History",
+             "institution": "National Autonomous University of Mexico", "what_if_pending": MAESTRIA}
+    tracker = make_tracker(slots=slots, text=MAESTRIA, intent="what_if")
+    required = asyncio.run(ValidateEligibilityForm().required_slots(
+        ["age", "degree", "field", "institution"], CollectingDispatcher(), tracker, {}))
+    assert required == ["age", "degree", "field", "institution"]  # age missing: it is asked
+    without = dict(slots, what_if_pending=None)
+    tracker = make_tracker(slots=without, text="ok", intent="inform")
+    required = asyncio.run(ValidateEligibilityForm().required_slots(
+        ["age", "degree", "field", "institution"], CollectingDispatcher(), tracker, {}))
+    assert required == ["degree", "field", "institution"]  # not eligible anyway: the age is not asked
+
+
+def test_once_answered_the_what_if_gets_its_verdict_and_is_done():
+    from actions.verdict import ActionAssessEligibility
+    answered = kvisa.Profile(age=29, degrees=HISTORY.degrees)
+    tracker = make_tracker(slots={"profile": answered.to_dict(), "what_if_pending": MAESTRIA}, text="29",
+                           active_loop=None)
+    events, messages = run_action(ActionAssessEligibility(), tracker)
+    assert messages[0]["custom"]["verdict"] == "likely_eligible"
+    assert responses(messages) == ["utter_what_if_changes"]
+    assert "Outcome: not eligible → likely eligible." in messages[1]["changes"]
+    assert events == [{"event": "slot", "name": "what_if_pending", "value": None, "timestamp": None}]
+
+
+def test_without_a_pending_what_if_the_verdict_is_the_stored_profiles():
+    from actions.verdict import ActionAssessEligibility
+    tracker = make_tracker(slots={"profile": HISTORY.to_dict()}, text="ok", active_loop=None)
+    events, messages = run_action(ActionAssessEligibility(), tracker)
+    assert messages[0]["custom"]["verdict"] == "not_eligible"
+    assert events == []
+
+
+def test_stopping_the_form_drops_the_pending_what_if():
+    from actions.conversation import ActionStopEligibilityForm
+    tracker = make_tracker(slots={"profile": HISTORY.to_dict(), "what_if_pending": MAESTRIA}, text="stop",
+                           intent="stop", active_loop=None)
+    events, messages = run_action(ActionStopEligibilityForm(), tracker)
+    assert responses(messages) == ["utter_stopped"]
+    assert events == [{"event": "slot", "name": "what_if_pending", "value": None, "timestamp": None}]

@@ -30,6 +30,12 @@ def levels(profile):
     ("hello, aged 27 and holding a BSc in mathematics", 27),
     ("I am 27 years old and have a PhD in chemistry", 27),
     ("So I'm twenty-seven, PhD in biology from Kyoto University", 27),
+    # in the user's own language, or after a colon
+    ("halo, umur saya 31, lulusan S2 fisika", 31),
+    ("toi 27 tuoi, ky su dien tu Bach Khoa", 27),
+    ("salam, 3omri 25 w 3andi bachelor fi chemistry", 25),
+    ("30 na ako, BS chemistry from UP Diliman", 30),
+    ("Please check: 33, MSc physics from the University of Leeds", 33),
 ])
 def test_the_users_age_is_read_wherever_it_stands(text, age):
     profile = read(text)
@@ -116,6 +122,7 @@ def test_a_daughters_profile_is_checked_as_hers():
     ("asking for my husband: he is 38, PhD in geology from Peking University", "husband", 38),
     ("My son (23) just finished his BSc in computer science at the University of Melbourne", "son", 23),
     ("my 26-year-old sister has an MSc in biology, would she qualify?", "sister", 26),
+    ("my little brother is 22 and has a BSc in maths", "brother", 22),
 ])
 def test_other_peoples_profiles(text, who, age):
     profile = read(text)
@@ -147,6 +154,15 @@ def test_other_peoples_profiles(text, who, age):
 def test_foreign_degree_names_map_to_a_level(text, level):
     profile = read(text)
     assert levels(profile) == [level]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("I'm a final-year PhD student at KAIST; may I apply before I get the diploma?", ["doctorate"]),
+    ("My Magistr diploma in chemistry is from Kazan Federal University", ["master"]),
+    ("I only have a diploma in nursing from a polytechnic", ["below_bachelor"]),
+])
+def test_the_diploma_of_a_degree_is_its_document_not_a_diploma_level_qualification(text, expected):
+    assert levels(read(text)) == expected
 
 
 @pytest.mark.parametrize("text,written", [
