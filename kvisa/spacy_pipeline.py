@@ -12,6 +12,7 @@ dense features in which "salary" is near "wage".
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
@@ -114,7 +115,27 @@ def _load_vectors(nlp, source: Path) -> None:
         for name in ("vectors", "key2row", "vectors.cfg"):
             (Path(tmp) / name).symlink_to((Path(source) / name).resolve())
         (Path(tmp) / "strings.json").write_text("[]", encoding="utf-8")
-        nlp.vocab.vectors = Vectors().from_disk(tmp)
+        vectors = Vectors().from_disk(tmp)
+    strings = Path(source) / "strings.json"
+    if strings.exists():
+        vectors = _lowercase_only(vectors, json.loads(strings.read_text(encoding="utf-8")))
+    nlp.vocab.vectors = vectors
+
+
+def _lowercase_only(vectors, strings: list):
+    """Only the keys of lowercase words: Rasa's SpacyNLP lowercases every message (case_sensitive: false in
+    config.yml), so the other half of en_core_web_md's 685,000 keys is never looked up, and costs memory in
+    every Rasa process."""
+    from spacy.strings import hash_string
+    from spacy.vectors import Vectors
+
+    keys = [key for key in (hash_string(s) for s in strings if s == s.lower()) if key in vectors.key2row]
+    rows = sorted({vectors.key2row[key] for key in keys})
+    new_row = {row: i for i, row in enumerate(rows)}
+    kept = Vectors(data=vectors.data[rows])
+    for key in keys:
+        kept.add(key, row=new_row[vectors.key2row[key]])
+    return kept
 
 
 def build(target: Path, vectors: Path | None = None):

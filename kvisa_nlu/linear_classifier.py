@@ -67,6 +67,11 @@ class TextFeatures:
                                      sublinear_tf=True, lowercase=True, min_df=config["char_min_df"])
         self.vector_weight = float(config["vector_weight"])
 
+    def drop_training_leftovers(self) -> None:
+        # The n-grams cut by min_df, kept by scikit-learn for introspection only: most of the saved size.
+        for vectorizer in (self.words, self.chars):
+            vectorizer.stop_words_ = None
+
     def _dense(self, docs: List[Any]) -> csr_matrix:
         return csr_matrix(np.vstack([mean_vector(doc) for doc in docs]) * self.vector_weight)
 
@@ -122,8 +127,11 @@ class LinearIntentAndTopic(GraphComponent, IntentClassifier):
         self.features = TextFeatures(self.config)
         matrix = self.features.fit_transform(texts, [e.get(SPACY_DOCS[TEXT]) for e in examples])
         svm = LinearSVC(C=float(self.config["C"]), random_state=int(self.config["random_seed"]))
-        self.model = CalibratedClassifierCV(svm, cv=folds, method="sigmoid")
+        # ensemble=False: the sigmoids are fitted on cross-validated scores, then one SVM on all the data is
+        # kept (not one per fold): a third of the memory and of the time per message.
+        self.model = CalibratedClassifierCV(svm, cv=folds, method="sigmoid", ensemble=False)
         self.model.fit(matrix, labels)
+        self.features.drop_training_leftovers()
         # The FAQ answers, as Rasa's ResponseSelector returns them beside the chosen topic.
         self.responses = {key: value for key, value in (training_data.responses or {}).items()
                           if key.startswith(f"utter_{RETRIEVAL_INTENT}/")}

@@ -1,6 +1,6 @@
-"""channels/rasa_speedups.py changes how fast Rasa does two things, never what it does: the same action-server
+"""channels/rasa_speedups.py changes how fast Rasa does three things, never what it does: the same action-server
 responses pass and fail validation, with the same error; every stored event type resolves to the same class,
-and unknown types behave as before."""
+and unknown types behave as before; the spaCy pipeline is loaded once however many nodes ask for it."""
 import uuid
 
 import pytest
@@ -74,3 +74,32 @@ def test_installed_events_round_trip_through_the_table():
     rasa_speedups.install()
     event = Event.from_parameters({"event": "slot", "name": "age", "value": 29})
     assert event == SlotSet("age", 29)
+
+
+def test_the_spacy_pipeline_is_loaded_once_and_shared(monkeypatch):
+    calls = []
+
+    def counting_load(name, **kwargs):
+        calls.append(name)
+        return object()
+
+    import spacy
+    monkeypatch.setattr(spacy, "load", counting_load)
+    monkeypatch.setattr(spacy, "info", lambda name: {"spacy_version": ">=3.0.0"})
+    rasa_speedups._load_spacy_once.cache_clear()
+    try:
+        first = rasa_speedups._load_spacy_once("some/pipeline")
+        second = rasa_speedups._load_spacy_once("some/pipeline")
+        other = rasa_speedups._load_spacy_once("another/pipeline")
+    finally:
+        rasa_speedups._load_spacy_once.cache_clear()
+    assert calls == ["some/pipeline", "another/pipeline"]
+    assert first is second and first.model is second.model
+    assert other.model is not first.model
+    assert first.model_name == "some/pipeline"
+
+
+def test_the_server_uses_the_shared_loader():
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+    rasa_speedups.install()
+    assert SpacyNLP.load_model is rasa_speedups._load_spacy_once

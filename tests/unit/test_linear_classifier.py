@@ -121,3 +121,9 @@ def test_a_model_without_training_predicts_nothing(nlp, storage):
                                       context)
     m = parse(empty, nlp, "hello")
     assert m.get("intent") is None and m.get("response_selector") is None
+
+
+def test_one_svm_is_kept_and_the_cut_ngrams_are_not_saved(nlp, storage):
+    component = trained(nlp, storage, name="lean")
+    assert len(component.model.calibrated_classifiers_) == 1
+    assert component.features.chars.stop_words_ is None and component.features.words.stop_words_ is None

@@ -54,3 +54,22 @@ def test_build_is_reproducible(tmp_path):
 def test_someone_elses_age(nlp):
     assert "wife is 41" in all_ents(nlp, "my wife is 41 and has a phd in chemistry").get("age", [])
     assert "age" not in all_ents(nlp, "the fee is 50")
+
+
+def test_only_lowercase_words_keep_their_vectors():
+    """Rasa lowercases each message before spaCy sees it (case_sensitive: false): the vectors of "Paris" would
+    never be looked up, those of "paris" are, and the words sharing a row still share it."""
+    import numpy
+    from spacy.strings import hash_string
+    from spacy.vectors import Vectors
+
+    from kvisa.spacy_pipeline import _lowercase_only
+
+    full = Vectors(data=numpy.arange(12, dtype="float32").reshape(3, 4))
+    for word, row in (("paris", 0), ("Paris", 0), ("PARIS", 0), ("berlin", 1), ("Berlin", 1), ("NASA", 2)):
+        full.add(hash_string(word), row=row)
+    kept = _lowercase_only(full, ["paris", "Paris", "PARIS", "berlin", "Berlin", "NASA", "unused"])
+    assert set(kept.key2row) == {hash_string("paris"), hash_string("berlin")}
+    assert kept.shape == (2, 4)  # the row only "NASA" used is gone
+    assert list(kept[hash_string("paris")]) == [0, 1, 2, 3]
+    assert list(kept[hash_string("berlin")]) == [4, 5, 6, 7]
