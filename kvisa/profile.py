@@ -426,6 +426,35 @@ _INSTITUTION_HEAD = re.compile(
 # "from Fatec", "at Bocconi": a capitalised name after from/at, in the text as written
 _NAMED_AFTER = re.compile(r"\b(?:from|at|@)\s+(?:the\s+)?((?:[A-Z][\w&'-]*)(?:\s+(?:of|de|da|do|di|del|the|and|for|"
                           r"[A-Z][\w&'-]*)){0,6})")
+# the same in a message typed in lowercase: a short name, then the end of the clause
+_LOWERCASE_NAMED_AFTER = re.compile(
+    r"\b(?:from|at|@)\s+(?:the\s+)?([a-z][a-z0-9&'.-]{1,24}(?:\s+[a-z][a-z0-9&'.-]{1,24}){0,2}?)"
+    r"(?=\s*(?:$|[,;!?()]|\.(?:\s|$)|\d|\b(?:in|and|n|finished|graduated|grad|last|this|now|since|with|but|so|"
+    r"batch|class|year|yr|passed|passout)\b))")
+
+
+@lru_cache(maxsize=None)
+def _places() -> frozenset:
+    """Country and region names in English (from Babel's CLDR data), lowercased: 'from India' is not a college."""
+    from babel import Locale
+    return frozenset(name.lower() for name in Locale("en").territories.values())
+
+
+def _is_a_place(name: str) -> bool:
+    return " ".join(name.lower().split()).strip(" .,") in _places()
+
+
+def _not_a_name(name: str) -> bool:
+    words = name.lower().split()
+    return (_is_a_place(name) or words[0] in _words_set("not_institution_names")
+            or _degree_index()[0].find_prepared(name.lower()) != [])
+
+
+@lru_cache(maxsize=None)
+def _words_set(key: str) -> frozenset:
+    return frozenset(str(p).lower() for p in _people()[key])
+
+
 _NOT_NAMES = {"I", "Google", "Microsoft", "Amazon", "Meta", "Apple", "Siemens", "Bosch", "Huawei", "Tencent", "Alibaba",
               "The", "My", "A", "An", "Home", "Work", "Present", "Moment", "Least", "All"}
 
@@ -448,8 +477,14 @@ def _institution_in(segment: str, as_written: Optional[str] = None) -> tuple[Opt
         return best.value["name"], best.phrase
     if as_written:
         named = _NAMED_AFTER.search(as_written[:80])
-        if named and named.group(1).split()[0] not in _NOT_NAMES and not _INSTITUTION_HEAD.search(segment):
+        if named and named.group(1).split()[0] not in _NOT_NAMES and not _is_a_place(named.group(1)) \
+                and not _INSTITUTION_HEAD.search(segment):
             return UNLISTED, named.group(1).strip()
+        if as_written == as_written.lower():
+            # someone who types in lowercase: "btech ece from srm", "bs nursing grad from ust 2021"
+            named = _LOWERCASE_NAMED_AFTER.search(as_written[:80])
+            if named and not _not_a_name(named.group(1)) and not _INSTITUTION_HEAD.search(segment):
+                return UNLISTED, named.group(1).strip()
     head = _INSTITUTION_HEAD.search(segment)
     if head:
         phrase = head.group(1).strip()

@@ -269,6 +269,24 @@ def test_an_unlisted_institution_named_in_a_long_message_keeps_its_name():
         ("master", "Physics", UNLISTED, "springfield institute of applied science")]
 
 
+@pytest.mark.parametrize("text,institution_text", [
+    ("graduated bsc ece from kmit 2021", "kmit"),
+    ("did my btech from rvce, now 24", "rvce"),
+    ("msc chem at ucsy last yr", "ucsy"),
+])
+def test_a_short_name_typed_in_lowercase_is_an_unlisted_institution(text, institution_text):
+    assert [(d.institution, d.institution_text) for d in read(text).degrees] == [(UNLISTED, institution_text)]
+
+
+@pytest.mark.parametrize("text", [
+    "bsc in physics from india, 2019",
+    "i got my msc from home during covid",
+    "I have a BSc in physics from India.",
+])
+def test_a_country_or_an_everyday_word_after_from_is_not_an_institution(text):
+    assert [d.institution for d in read(text).degrees] == [None]
+
+
 def test_a_workplace_is_not_the_degrees_institution():
     profile = read("I'm 35 with an MSc in physics from a small private college, and now I work at Peking "
                    "University as a lab technician")
