@@ -318,6 +318,20 @@ def _research_route() -> re.Pattern:
     return re.compile(r"\b(?:" + _words("teaching_or_research") + r")\b")
 
 
+# "I am a lecturer and I ask for my student": in a message asked for someone else, the user's own work is not
+# the applicant's
+_FIRST_PERSON_BEFORE = re.compile(r"\b(?:i|i'm|im|i've|ive)\b[^.,;!?]*$")
+
+
+def _works_in_teaching_or_research(low: str, applicant: Optional[str]) -> bool:
+    for m in _research_route().finditer(low):
+        if applicant and _FOR_SOMEONE.search(low) and (
+                m.group(0).startswith("i ") or _FIRST_PERSON_BEFORE.search(low[max(0, m.start() - 40):m.start()])):
+            continue
+        return True
+    return False
+
+
 _NEGATED = re.compile(r"\b(?:no|not|without|never|nor|neither|don'?t\s+have|didn'?t\s+(?:get|finish|complete)|"
                       r"never\s+(?:finished|completed|got))(?:\s+(?:a|an|any|other|my|the|further|real|formal))*\s*$")
 
@@ -678,7 +692,7 @@ def extract_profile(text: str, today: Optional[_dt.date] = None) -> Profile:
             age, note = pick.value, pick.note
     elif own:
         age, note = own[0].value, own[0].note
-    route = bool(_research_route().search(low))
+    route = _works_in_teaching_or_research(low, applicant)
     online_hint = online_anywhere and not any(d.online for d in degrees)
     return Profile(age, note, tuple(degrees), applicant, route, online_hint)
 

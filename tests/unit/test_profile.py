@@ -354,3 +354,20 @@ def test_a_non_stem_degree_without_that_work_is_not_eligible():
 ])
 def test_field_names_in_indonesian_turkish_and_vietnamese(text, field):
     assert [d.field for d in read(text).degrees] == [field]
+
+
+@pytest.mark.parametrize("text,route", [
+    ("My wife teaches robotics at Seoul National University, but her degree is in law", True),
+    ("my husband is 40 and he is a researcher at CNRS", True),
+    # the user's own work, when the profile is someone else's, is not the applicant's route
+    ("I am a lecturer at Makerere and I am asking for my student: she is 24 with a BSc in physics", False),
+    ("I'm 41 and I teach physics at a university, BA in history", True),
+])
+def test_teaching_or_research_belongs_to_the_applicant(text, route):
+    assert read(text).teaching_or_research is route
+
+
+@pytest.mark.parametrize("text,level", [("s1 teknik informatika", "bachelor"), ("lulusan s2 fisika", "master"),
+                                        ("s3 kimia dari UI", "doctorate")])
+def test_indonesian_degree_levels_in_lowercase(text, level):
+    assert levels(read(text)) == [level]
