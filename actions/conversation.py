@@ -36,7 +36,8 @@ class ActionResetEligibility(Action):
         dispatcher.utter_message(response="utter_reset")
         return [SlotSet(name, None) for name in kvisa.CRITERIA] + [SlotSet(PROFILE, None),
                                                                    SlotSet("failed_attempts", None),
-                                                                   SlotSet("what_if_pending", None)]
+                                                                   SlotSet("what_if_pending", None),
+                                                                   SlotSet("for_someone_else", None)]
 
 
 class ActionStopEligibilityForm(Action):

@@ -16,6 +16,8 @@ from actions.common import echo, latest_text, requested_slot
 from actions.profile_slots import ANSWER_INTENTS, PROFILE, form_values, merge, slot_events, stored_profile
 from actions.verdict import PENDING, assessed_profile
 
+FOR_SOMEONE_ELSE = "for_someone_else"
+
 SUMMARY = {
     "age": lambda value: f"age {value}",
     "degree": lambda value: kvisa.level_label(value) if value not in (kvisa.UNCLEAR, "") else "your degree",
@@ -99,6 +101,8 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
         asked = requested_slot(tracker)
         intent = latest_intent(tracker)
         text = latest_text(tracker)
+        if asked is None and tracker.get_slot(PENDING) == text:
+            return []  # the form starts for a what-if: its facts are hypothetical, not the user's answers
         before = stored_profile(tracker)
         # While a question is open, a statement is an answer whatever the classifier made of it ("Faculdade X,
         # a small private faculdade" can look like a question about renowned universities).
@@ -115,6 +119,9 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
         for name in kvisa.CRITERIA:
             if values[name] != old_values.get(name):
                 updates[name] = values[name]
+        # the questions say "they" instead of "you" when the profile is someone else's (domain/core.yml)
+        if bool(profile.applicant) != bool(tracker.get_slot(FOR_SOMEONE_ELSE)):
+            updates[FOR_SOMEONE_ELSE] = bool(profile.applicant)
         if asked is None:  # the form starts: a second question in the same message is answered first
             from actions.conversation import faq_beside_another_intent
             also = faq_beside_another_intent(tracker)

@@ -736,6 +736,8 @@ def answer_profile(text: str, asked: Optional[str], today: Optional[_dt.date] = 
         parsed = parse_age(text)
         if parsed.value is not None:
             profile = replace(profile, age=parsed.value)
+        else:
+            profile = _age_in_other_words(profile, text, today or _today())
     elif asked == "field" and not any(d.field for d in profile.degrees):
         parsed = parse_field(text)
         if parsed.name:
@@ -764,6 +766,46 @@ def answer_profile(text: str, asked: Optional[str], today: Optional[_dt.date] = 
             degrees = (replace(degrees[0], level=level, written=_name_part(text)),) + tuple(degrees[1:])
             profile = replace(profile, degrees=degrees)
     return profile
+
+
+_LONE_YEAR = re.compile(r"(?<!\d)(19[3-9]\d|200\d|201[0-2])(?!\d)")
+
+
+def _age_in_other_words(profile: Profile, text: str, today: _dt.date) -> Profile:
+    """The answer to 'How old are you?' in other words: a birth year alone ('1993 doğumluyum', 'urodziłem się
+    w 1989': the age after this year's birthday, said back), or a number in Spanish, Portuguese, French or
+    Italian words ('treinta y uno')."""
+    years = _LONE_YEAR.findall(text)
+    if len(years) == 1 and len(re.findall(r"\d+", text)) == 1:
+        year = int(years[0])
+        return replace(profile, age=today.year - year, age_note=f"born in {year}")
+    tens, units = _people()["age_words_tens"], _people()["age_words_units"]
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    for i, word in enumerate(words):
+        compound = _compound_number(word, tens, units)
+        if compound and _plausible(compound):
+            return replace(profile, age=compound)
+        if word in tens:
+            rest = words[i + 1:i + 3]
+            unit = next((units[w] for w in rest[1:2] if rest[:1] and rest[0] in ("y", "e", "et") and w in units),
+                        units.get(rest[0]) if rest and rest[0] in units else 0)
+            value = tens[word] + (unit or 0)
+            if _plausible(value):
+                return replace(profile, age=value)
+    return profile
+
+
+def _compound_number(word: str, tens: dict, units: dict) -> Optional[int]:
+    """'trentaquattro', 'trentuno', 'veintiocho': a tens word and a units word written as one."""
+    for ten, value in tens.items():
+        stem = ten[:-1] if ten.endswith(("a", "e", "i")) else ten
+        stem = "veinti" if ten == "veinte" else stem
+        if word.startswith(stem) and len(word) > len(ten):
+            rest = word[len(stem):]
+            for candidate in (rest, rest[1:]):
+                if candidate in units:
+                    return value + units[candidate]
+    return None
 
 
 def field_status(name: Optional[str]) -> Optional[str]:

@@ -29,7 +29,7 @@ def stored(slots) -> kvisa.Profile:
 
 def only_form_slots(slots) -> dict:
     """The slot events other than the profile (which the tests check through `stored`)."""
-    return {k: v for k, v in slots.items() if k != "profile"}
+    return {k: v for k, v in slots.items() if k not in ("profile", "for_someone_else")}
 
 
 @pytest.mark.parametrize("answer,value", [("29", "29"), ("twenty-nine", "29"), ("I'm 31", "31")])
@@ -327,3 +327,11 @@ def test_a_message_with_nothing_for_the_form_sets_no_slot(text, intent):
     """No event at all: Rasa then rejects the form and the rules answer the interruption (tests/e2e)."""
     slots, messages = validate("age", text, intent=intent)
     assert slots == {} and responses(messages) == []
+
+
+def test_a_profile_for_someone_else_makes_the_questions_say_they():
+    slots, _ = validate(None, "my son is 23 and has a BSc in physics, would he qualify?")
+    assert slots["for_someone_else"] is True
+    assert stored(slots).applicant == "son"
+    slots, _ = validate("age", "29")
+    assert "for_someone_else" not in slots  # the user's own profile: nothing to change

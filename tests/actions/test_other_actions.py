@@ -96,7 +96,8 @@ def test_why_explains_the_current_question(requested, response, domain):
 def test_reset_clears_the_answers():
     events, _ = run_action(ActionResetEligibility(), make_tracker(slots={"age": "29", "degree": "master"}))
     assert slot_sets(events) == {"age": None, "degree": None, "field": None, "institution": None,
-                                 "profile": None, "failed_attempts": None, "what_if_pending": None}
+                                 "profile": None, "failed_attempts": None, "what_if_pending": None,
+                                 "for_someone_else": None}
 
 
 def test_every_response_the_actions_use_exists(domain):

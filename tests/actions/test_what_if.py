@@ -215,3 +215,11 @@ def test_stopping_the_form_drops_the_pending_what_if():
     events, messages = run_action(ActionStopEligibilityForm(), tracker)
     assert responses(messages) == ["utter_stopped"]
     assert events == [{"event": "slot", "name": "what_if_pending", "value": None, "timestamp": None}]
+
+
+def test_the_what_if_that_starts_the_form_is_not_read_as_answers():
+    from actions.eligibility_form import ValidateEligibilityForm
+    tracker = make_tracker(slots={"profile": HISTORY.to_dict(), "what_if_pending": MAESTRIA}, text=MAESTRIA,
+                           intent="what_if")
+    events, _ = run_action(ValidateEligibilityForm(), tracker)
+    assert not [e for e in events if e.get("name") == "profile"]  # the stored degrees stay as they were

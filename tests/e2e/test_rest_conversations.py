@@ -79,6 +79,25 @@ def test_step_by_step_with_bad_answers_and_an_faq_in_the_middle(servers):
     assert slots["age"] == "30" and slots["degree"] == "master"
 
 
+def test_a_what_if_that_needs_the_age_asks_for_it_then_answers(servers):
+    chat = Chat()
+    first = chat.say("I have a licenciatura in history from UNAM, can I get the K visa?")
+    assert verdict(first)["verdict"] == "not_eligible", texts(first)  # the age is not needed for that
+    asked = chat.say("what if I also had a master's in data science from Tecnológico de Monterrey?")
+    assert verdict(asked) is None and "How old are you" in texts(asked), texts(asked)
+    answered = chat.say("31")
+    card = verdict(answered)
+    assert card is not None and card["verdict"] == "likely_eligible", texts(answered)
+    assert "Outcome: not eligible → likely eligible" in texts(answered)
+    assert chat.tracker()["slots"]["what_if_pending"] is None
+
+
+def test_questions_about_someone_else_say_they(servers):
+    chat = Chat()
+    first = chat.say("my son is 23 and has a BSc in physics, would he qualify?")
+    assert "Which university or research institution awarded their degree" in texts(first), texts(first)
+
+
 def test_not_eligible_for_a_non_stem_field(servers):
     chat = Chat()
     card = verdict(chat.say("I'm 27, I have a bachelor's in history from Harvard University, can I apply?"))

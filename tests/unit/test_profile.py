@@ -371,3 +371,19 @@ def test_teaching_or_research_belongs_to_the_applicant(text, route):
                                         ("s3 kimia dari UI", "doctorate")])
 def test_indonesian_degree_levels_in_lowercase(text, level):
     assert levels(read(text)) == [level]
+
+
+@pytest.mark.parametrize("answer,age,note", [
+    ("treinta y uno", 31, None), ("trente-deux", 32, None), ("quarenta e cinco", 45, None),
+    ("trentaquattro anni", 34, None), ("veintiocho", 28, None), ("nasci em 1991", 35, "born in 1991"),
+    ("1993 doğumluyum", 33, "born in 1993"), ("urodziłem się w 1989", 37, "born in 1989"),
+])
+def test_the_answer_to_the_age_question_in_other_words(answer, age, note):
+    from kvisa.profile import answer_profile
+    profile = answer_profile(answer, "age", today=dt.date(2026, 12, 1))
+    assert (profile.age, profile.age_note) == (age, note)
+
+
+def test_a_year_beside_another_number_is_not_read_as_a_birth_year():
+    from kvisa.profile import answer_profile
+    assert answer_profile("2 kids, born 2015 and 2018", "age", today=dt.date(2026, 12, 1)).age is None
