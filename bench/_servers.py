@@ -16,7 +16,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE = "I'm 29 with a PhD in physics from ETH Zurich, am I eligible?"
-START_TIMEOUT = 300  # seconds; loading the TensorFlow models takes about a minute on two cores
+START_TIMEOUT = 300  # seconds; start-up takes about 10 s here, far more on a loaded machine
 STOP_TIMEOUT = 60
 
 
