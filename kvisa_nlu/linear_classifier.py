@@ -48,11 +48,12 @@ def label_of(example: Message) -> Optional[Text]:
     return intent or None
 
 
-def mean_vector(doc) -> np.ndarray:
-    """The mean of the word vectors of a spaCy doc, punctuation left out, scaled to length 1."""
+def mean_vector(doc, dimensions: int) -> np.ndarray:
+    """The mean of the word vectors of a spaCy doc, punctuation left out, scaled to length 1; zeros for an
+    empty message (which Rasa gives no doc) or one without a known word."""
     vectors = [token.vector for token in doc if token.has_vector and not token.is_punct] if doc is not None else []
     if not vectors:
-        return np.zeros(doc.vocab.vectors_length if doc is not None else 0, dtype=np.float32)
+        return np.zeros(dimensions, dtype=np.float32)
     mean = np.mean(vectors, axis=0)
     norm = np.linalg.norm(mean)
     return mean / norm if norm else mean
@@ -73,9 +74,10 @@ class TextFeatures:
             vectorizer.stop_words_ = None
 
     def _dense(self, docs: List[Any]) -> csr_matrix:
-        return csr_matrix(np.vstack([mean_vector(doc) for doc in docs]) * self.vector_weight)
+        return csr_matrix(np.vstack([mean_vector(doc, self.dimensions) for doc in docs]) * self.vector_weight)
 
     def fit_transform(self, texts: List[Text], docs: List[Any]):
+        self.dimensions = next((doc.vocab.vectors_length for doc in docs if doc is not None), 0)
         return hstack([self.words.fit_transform(texts), self.chars.fit_transform(texts),
                        self._dense(docs)]).tocsr()
 

@@ -127,3 +127,12 @@ def test_one_svm_is_kept_and_the_cut_ngrams_are_not_saved(nlp, storage):
     component = trained(nlp, storage, name="lean")
     assert len(component.model.calibrated_classifiers_) == 1
     assert component.features.chars.stop_words_ is None and component.features.words.stop_words_ is None
+
+
+def test_an_empty_message_without_a_doc_is_classified_not_a_crash(nlp, storage):
+    """Rasa gives an empty or blank message no spaCy doc: the vector part is zeros of the trained size."""
+    component = trained(nlp, storage, name="empty")
+    for text in ("", "   "):
+        m = Message(data={"text": text})  # no SPACY_DOCS entry, as Rasa leaves it
+        component.process([m])
+        assert m.get("intent")["name"] in {"greet", "check_eligibility", "faq"}
