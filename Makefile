@@ -45,7 +45,7 @@ $(VECTORS): scripts/fetch-vectors.sh
 	scripts/fetch-vectors.sh
 	touch $@
 
-$(SPACY_MODEL)/meta.json: $(STAMP) $(VECTORS) $(KVISA_DATA) kvisa/spacy_pipeline.py kvisa/parsing.py
+$(SPACY_MODEL)/meta.json: $(STAMP) $(VECTORS) $(KVISA_DATA) kvisa/spacy_pipeline.py
 	$(PY) -m kvisa.spacy_pipeline $(SPACY_MODEL) $(dir $(VECTORS))
 
 # More ways of asking to be checked, stating facts and asking "what if", plus typo'd hand-written examples.

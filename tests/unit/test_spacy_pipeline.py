@@ -12,9 +12,6 @@ def nlp(tmp_path_factory):
     return spacy.load(target)
 
 
-def ents(nlp, text):
-    return {e.label_: e.text for e in nlp(text).ents}
-
 
 def all_ents(nlp, text):
     found = {}
@@ -23,25 +20,18 @@ def all_ents(nlp, text):
     return found
 
 
-def test_several_details_in_one_message(nlp):
-    found = ents(nlp, "I'm 29 with a PhD in physics from ETH Zurich")
-    assert found == {"age": "I'm 29", "degree": "PhD", "field": "physics", "institution": "ETH Zurich"}
-
-
-@pytest.mark.parametrize("text,label,value", [
-    ("sorry, I'm 31", "age", "I'm 31"), ("I am twenty-nine years old", "age", "I am twenty-nine"),
-    ("28yo", "age", "28yo"), ("aged 40", "age", "aged 40"),
-    ("I hold a Ph.D. in chemistry", "degree", "Ph.D."), ("an M.Sc from Imperial College London", "degree", "M.Sc"),
-    ("B.Tech from IIT Bombay", "institution", "IIT Bombay"), ("I work in IT", "field", "IT"),
-    ("i studied at tsinghua", "institution", "tsinghua"), ("my master’s degree", "degree", "master’s degree"),
-    ("I have a job offer from a company in Shanghai", "purpose", "job offer"),
+@pytest.mark.parametrize("text,value", [
+    ("I have a job offer from a company in Shanghai", "job offer"),
+    ("i have a JOB OFFER in shenzhen", "JOB OFFER"),
 ])
-def test_entities(nlp, text, label, value):
-    assert value in all_ents(nlp, text).get(label, [])
+def test_the_travel_purpose_is_an_entity(nlp, text, value):
+    assert value in all_ents(nlp, text).get("purpose", [])
 
 
-def test_everyday_words_are_not_fields(nlp):
-    assert "field" not in ents(nlp, "is it hard to get it?")
+def test_profile_facts_are_not_entities_here(nlp):
+    """kvisa.profile reads them in the action server: the Rasa process holds no rules for them."""
+    assert all_ents(nlp, "I'm 29 with a PhD in physics from ETH Zurich") == {}
+    assert {p["label"] for p in nlp.get_pipe("entity_ruler").patterns} == {"purpose"}
 
 
 def test_build_is_reproducible(tmp_path):
@@ -49,11 +39,6 @@ def test_build_is_reproducible(tmp_path):
     build(a)
     build(b)
     assert (a / "entity_ruler" / "patterns.jsonl").read_bytes() == (b / "entity_ruler" / "patterns.jsonl").read_bytes()
-
-
-def test_someone_elses_age(nlp):
-    assert "wife is 41" in all_ents(nlp, "my wife is 41 and has a phd in chemistry").get("age", [])
-    assert "age" not in all_ents(nlp, "the fee is 50")
 
 
 def test_only_lowercase_words_keep_their_vectors():
