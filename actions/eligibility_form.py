@@ -25,6 +25,7 @@ SUMMARY = {
     "institution": lambda value: "an institution not on our list" if value == kvisa.UNLISTED else str(value),
 }
 FAILURES_BEFORE_OFFER = 2  # after this many unusable answers in a row, offer to skip or stop
+FAILURES_BEFORE_MOVING_ON = 3  # after this many, the eligibility form leaves the question open and goes on
 FAILED_ATTEMPTS = "failed_attempts"
 INVALID_RESPONSE = {"degree": "utter_invalid_degree", "field": "utter_invalid_field",
                     "institution": "utter_invalid_institution"}
@@ -48,6 +49,8 @@ class FailureCountingValidator:
     """Mixin for form validators: counts repeated failures of the question being asked, then offers a way out.
     (Not an Action itself, so the action server does not register it.)"""
 
+    failures_before_moving_on = 10 ** 9  # a form that can go on without the answer lowers this
+
     def _reject(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, response: str,
                 **values: Any) -> Dict[Text, Any]:
         dispatcher.utter_message(response=response, **values)
@@ -55,7 +58,7 @@ class FailureCountingValidator:
             return {slot: None}
         counts = dict(tracker.get_slot(FAILED_ATTEMPTS) or {})
         counts[slot] = counts.get(slot, 0) + 1
-        if counts[slot] >= FAILURES_BEFORE_OFFER:
+        if FAILURES_BEFORE_OFFER <= counts[slot] < self.failures_before_moving_on:
             dispatcher.utter_message(response="utter_offer_skip")
         return {slot: None, FAILED_ATTEMPTS: counts}
 
@@ -80,6 +83,8 @@ class FailureCountingValidator:
 
 
 class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
+    failures_before_moving_on = FAILURES_BEFORE_MOVING_ON
+
     def name(self) -> Text:
         return "validate_eligibility_form"
 
@@ -131,7 +136,7 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
         # "am I eligible?" again while a question is open is not a wrong answer: the rules say "let's carry on"
         if asked in kvisa.CRITERIA and answering and intent != "check_eligibility" and values.get(asked) is None:
             understood_other = any(values[n] != old_values.get(n) for n in kvisa.CRITERIA if n != asked)
-            updates.update(self._cannot_use(asked, text, new, understood_other, dispatcher, tracker))
+            updates.update(self._cannot_use(asked, text, new, profile, understood_other, dispatcher, tracker))
         elif asked in kvisa.CRITERIA and values.get(asked) is not None:
             updates.update({k: v for k, v in self._accept(asked, values[asked], tracker).items() if k != asked})
         if profile == before and set(updates) == {PROFILE}:
@@ -140,8 +145,8 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
             return []
         return [SlotSet(k, v) for k, v in updates.items()]
 
-    def _cannot_use(self, asked: str, text: str, new: kvisa.Profile, understood_other: bool,
-                    dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+    def _cannot_use(self, asked: str, text: str, new: kvisa.Profile, profile: kvisa.Profile,
+                    understood_other: bool, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         if understood_other:
             return {}  # the message said other things (a side remark, a correction), acknowledged: no error
         if asked == "degree" and any(d.in_progress for d in new.degrees):
@@ -156,10 +161,18 @@ class ValidateEligibilityForm(FailureCountingValidator, FormValidationAction):
             number = parsed.raw_number
             shown = int(number) if number is not None and float(number).is_integer() else number
             problem = parsed.problem or "no_number"
-            return {k: v for k, v in self._reject("age", dispatcher, tracker, f"utter_invalid_age_{problem}",
-                                                  answer=echo(text), number=shown).items() if k != "age"}
-        return {k: v for k, v in self._reject(asked, dispatcher, tracker, INVALID_RESPONSE[asked],
-                                              answer=echo(text)).items() if k != asked}
+            response, values = f"utter_invalid_age_{problem}", {"number": shown}
+        else:
+            response, values = INVALID_RESPONSE[asked], {}
+        result = self._reject(asked, dispatcher, tracker, response, answer=echo(text), **values)
+        counts = result.get(FAILED_ATTEMPTS) or {}
+        if counts.get(asked, 0) >= self.failures_before_moving_on:
+            # Asking a fourth time would only go round in circles: leave the question open, as a skip, and go on.
+            dispatcher.utter_message(response="utter_moving_on")
+            events = slot_events(merge(profile, kvisa.Profile(skipped=(asked,))))
+            events[FAILED_ATTEMPTS] = {k: v for k, v in counts.items() if k != asked}
+            return events
+        return {k: v for k, v in result.items() if k != asked}
 
     @staticmethod
     def _notes(dispatcher: CollectingDispatcher, tracker: Tracker, before: kvisa.Profile, after: kvisa.Profile,

@@ -102,9 +102,11 @@ def _with_named_facts(current: kvisa.Profile, text: str) -> kvisa.Profile:
     chosen = kvisa.best_degree(current)
     new_degrees = []
     for d in change.degrees:
+        if chosen is not None and _the_same_degrees_document(d, chosen):
+            d = replace(d, level="")  # "and if the same informatics but diploma from Moscow State?"
         if not d.level and chosen is not None:
             d = replace(chosen, field=d.field or chosen.field, institution=d.institution or chosen.institution,
-                        institution_text=d.institution_text or chosen.institution_text)
+                        institution_text=d.institution_text or (None if d.institution else chosen.institution_text))
         elif chosen is not None:
             d = replace(d, field=d.field or chosen.field,
                         institution=d.institution or (None if d.institution_text else chosen.institution),
@@ -115,6 +117,15 @@ def _with_named_facts(current: kvisa.Profile, text: str) -> kvisa.Profile:
     return replace(current, age=change.age if change.age is not None else current.age,
                    age_note=change.age_note if change.age is not None else current.age_note,
                    degrees=tuple(kept + new_degrees))
+
+
+_DOCUMENT_WORDS = {"diploma", "diplom", "diplome", "diplôme", "certificate"}
+
+
+def _the_same_degrees_document(degree: kvisa.Degree, chosen: kvisa.Degree) -> bool:
+    """A 'diploma' in a what-if about a bachelor's or higher is that degree's document, not a lower degree."""
+    return (degree.level == "below_bachelor" and degree.written.strip().lower() in _DOCUMENT_WORDS
+            and bool(chosen.level) and chosen.level not in ("below_bachelor", kvisa.UNCLEAR))
 
 
 def _undo(profile: kvisa.Profile, undone: frozenset) -> kvisa.Profile:

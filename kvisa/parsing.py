@@ -71,10 +71,11 @@ def parse_age(text: str) -> AgeResult:
         numbers = [float(n) for n in _NUMBER.findall(text)]
         # four-digit numbers are years ("graduated in 2019"), not ages
         numbers = [n for n in numbers if abs(n) < 1000]
-        if len(numbers) > 1 and len(set(numbers)) > 1:
+        # "23, 24 in March", "37 or 38": an age and the next birthday's are one answer, the age now
+        if len(set(numbers)) > 1 and (max(numbers) - min(numbers) > 1 or min(numbers) < 10):
             return AgeResult(None, "ambiguous")
         if numbers:
-            number = numbers[0]
+            number = min(numbers)
         else:
             worded = _words_to_number(text)
             if worded is None:
@@ -289,8 +290,21 @@ _NAME_CONTINUES = re.compile(r"^ (?:of|university|institute|college|school|acade
 def _longest_whole_name(index: PhraseIndex, text: str):
     normalised = normalise(text)
     found = [m for m in index.find_all(text)
-             if not _NAME_CONTINUES.match(normalised[m.start + len(m.phrase):])]
+             if not _NAME_CONTINUES.match(normalised[m.start + len(m.phrase):])
+             and not _spells_the_words_before(normalised, m.start, m.phrase)]
     return max(found, key=lambda m: (len(m.phrase), -m.start)) if found else None
+
+
+_LINKING_WORDS = {"in", "of", "and", "the", "for", "&"}
+
+
+def _spells_the_words_before(normalised: str, start: int, phrase: str) -> bool:
+    """'Master in Information Technology (MIT)': an abbreviation of the words just before it, not MIT."""
+    if " " in phrase or not 2 <= len(phrase) <= 6:
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", normalised[max(0, start - 80):start])
+             if w not in _LINKING_WORDS][-len(phrase):]
+    return len(words) == len(phrase) and "".join(w[0] for w in words) == phrase.lower()
 
 
 _GENERIC_WORDS = {"university", "of", "the", "institute", "technology", "college", "school", "national", "state",

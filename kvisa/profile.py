@@ -328,8 +328,18 @@ def _works_in_teaching_or_research(low: str, applicant: Optional[str]) -> bool:
         if applicant and _FOR_SOMEONE.search(low) and (
                 m.group(0).startswith("i ") or _FIRST_PERSON_BEFORE.search(low[max(0, m.start() - 40):m.start()])):
             continue
+        if _teaches_a_subject_outside_stem(low[m.end():]):
+            continue  # "I teach English", "teaching piano": the route is teaching or research in a STEM field
         return True
     return False
+
+
+def _teaches_a_subject_outside_stem(after: str) -> bool:
+    after = re.sub(r"^\s*(?:of|in)\s+", "", after)  # "a lecturer in history", "professor of law"
+    subject = re.split(r"[.,;!?()]|\b(?:at|in|for|to|and|but|since|from|with)\b", after, maxsplit=1)[0].strip()
+    if not subject or len(subject.split()) > 4:
+        return False
+    return parse_field(subject).status == "not_stem"
 
 
 _NEGATED = re.compile(r"\b(?:no|not|without|never|nor|neither|don'?t\s+have|didn'?t\s+(?:get|finish|complete)|"
@@ -379,7 +389,8 @@ def _is_in_progress(low: str, mention: _Mention, prev_end: int, seg_end: int) ->
     before = low[max(prev_end, mention.start - 40):mention.start]
     before = re.split(r"[.;!?]|\bbut\b|\band\b", before)[-1]
     after = low[mention.end:min(seg_end, mention.end + 60)]
-    after = re.split(r"[.;!?]|\bbut\b|\band\s+(?:a|an|my|then)\b", after)[0]
+    # "a B.A. from Heidelberg, and now I am doing a Master": the next clause is about another degree
+    after = re.split(r"[.;!?]|\bbut\b|\band\s+(?:a|an|my|then|now|currently)\b|\b(?:now|currently)\s+i(?:'m|m)?\b", after)[0]
     window = before + " " + after
     if _finished_words().search(window):
         return False
@@ -759,6 +770,12 @@ def answer_profile(text: str, asked: Optional[str], today: Optional[_dt.date] = 
             degrees = profile.degrees or (Degree(""),)
             degrees = (replace(degrees[0], institution=inst, institution_text=written),) + tuple(degrees[1:])
             profile = replace(profile, degrees=degrees)
+    elif asked == "institution":
+        # "Universiti Malaya. My bachelor is from Norton University": the answer comes first, before another
+        # degree's institution; a bare institution belongs to the degree being asked about (actions' merge)
+        head = match_institution(_name_part(text))
+        if head.listed and head.name not in {d.institution for d in profile.degrees}:
+            profile = replace(profile, degrees=(Degree("", institution=head.name),) + tuple(profile.degrees))
     elif asked == "degree" and not any(d.level for d in profile.degrees):
         level = _degree_from_word_stems(text)
         if level:

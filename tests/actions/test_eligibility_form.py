@@ -70,6 +70,19 @@ def test_second_failure_offers_skip_or_stop():
     assert responses(messages) == ["utter_invalid_age_no_number", "utter_offer_skip"]
 
 
+@pytest.mark.parametrize("asked,answer,response", [
+    ("age", "banana", "utter_invalid_age_no_number"), ("degree", "a zorbl", "utter_invalid_degree"),
+    ("institution", "asdfgh", "utter_invalid_institution"),
+])
+def test_third_failure_leaves_the_question_open_and_goes_on(asked, answer, response):
+    """A fourth time would go round in circles: the question counts as skipped, and the form asks the next."""
+    slots, messages = validate(asked, answer, failed_attempts={asked: 2, "field": 1})
+    assert responses(messages) == [response, "utter_moving_on"]
+    assert slots[asked] == "skipped"
+    assert slots["failed_attempts"] == {"field": 1}
+    assert stored(slots).skipped == (asked,)
+
+
 def test_success_resets_the_failure_count():
     slots, _ = validate("age", "30", failed_attempts={"age": 2})
     assert only_form_slots(slots) == {"age": "30", "failed_attempts": {}}

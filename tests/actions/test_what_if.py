@@ -223,3 +223,14 @@ def test_the_what_if_that_starts_the_form_is_not_read_as_answers():
                            intent="what_if")
     events, _ = run_action(ValidateEligibilityForm(), tracker)
     assert not [e for e in events if e.get("name") == "profile"]  # the stored degrees stay as they were
+
+
+def test_a_diploma_in_a_what_if_is_the_degrees_document_not_a_lower_degree():
+    changed = what_if_profile(CURRENT, "and if the same degree but the diploma from Tsinghua?")
+    assert summary(changed) == [("bachelor", "Computer science", "Tsinghua University")]
+
+
+def test_finishing_a_degree_in_progress_in_a_what_if():
+    current = kvisa.Profile(age=29, degrees=(kvisa.Degree("bachelor", "Computer science", in_progress=True),))
+    changed = what_if_profile(current, "and if i finish the bachelor next year?")
+    assert [d.in_progress for d in changed.degrees] == [False]

@@ -11,6 +11,8 @@ from kvisa import match_institution, parse_age, parse_degree, parse_field, parse
     ("twenty-nine", 29), ("Twenty nine", 29), ("forty", 40), ("age: 33", 33), ("aged 45", 45),
     ("I'm 29 with a PhD in physics from ETH Zurich", 29), ("graduated in 2019, I am 27", 27), ("29.5", 29),
     ("I’m 30", 30), ("thirty-one years old", 31),
+    # the age now and the next birthday's: the age now
+    ("He is 23, 24 in march", 23), ("37 or 38, it depends of the month", 37),
 ])
 def test_ages(text, age):
     assert parse_age(text).value == age
@@ -19,6 +21,7 @@ def test_ages(text, age):
 @pytest.mark.parametrize("text,problem", [
     ("banana", "no_number"), ("", "no_number"), ("150", "out_of_range"), ("-5", "out_of_range"),
     ("3", "out_of_range"), ("I have 2 kids and 3 cats", "ambiguous"),
+    ("between 30 and 35", "ambiguous"),
 ])
 def test_bad_ages(text, problem):
     result = parse_age(text)

@@ -387,3 +387,38 @@ def test_the_answer_to_the_age_question_in_other_words(answer, age, note):
 def test_a_year_beside_another_number_is_not_read_as_a_birth_year():
     from kvisa.profile import answer_profile
     assert answer_profile("2 kids, born 2015 and 2018", "age", today=dt.date(2026, 12, 1)).age is None
+
+
+@pytest.mark.parametrize("text,route", [
+    ("I teach English at a language school in Lima, MA in linguistics", False),
+    ("she is a lecturer in history at a big university, BA history", False),
+    ("I teach chemistry at a state university, my degree is in education", True),
+])
+def test_the_second_route_is_teaching_or_research_in_a_stem_field(text, route):
+    assert read(text).teaching_or_research is route
+
+
+def test_an_abbreviation_of_the_degree_name_is_not_an_institution():
+    profile = read("I hold a Master in Information Technology (MIT) from a state college in Cebu")
+    assert [d.institution for d in profile.degrees] == [UNLISTED]
+    assert [d.institution for d in read("my master is from MIT").degrees] == ["Massachusetts Institute of Technology"]
+
+
+def test_a_degree_in_progress_in_the_next_clause_does_not_make_the_first_one_unfinished():
+    profile = read("I have a BA in philosophy from Leipzig, and now I am doing a master in physics")
+    assert [(d.level, d.in_progress) for d in profile.degrees] == [("bachelor", False), ("master", True)]
+
+
+def test_the_answer_named_before_another_degrees_institution_is_the_answer():
+    from kvisa.profile import answer_profile
+    profile = answer_profile("Seoul National University. my bachelor was at a small college in Busan", "institution")
+    assert profile.degrees[0].level == "" and profile.degrees[0].institution == "Seoul National University"
+
+
+@pytest.mark.parametrize("text,level", [
+    ("OND in accountancy", "below_bachelor"), ("only technikum, no university", "below_bachelor"),
+    ("an Ausbildung as Mechatroniker", "below_bachelor"), ("TESDA NC II in welding", "below_bachelor"),
+    ("specialitet in radiophysics", "master"),
+])
+def test_more_degree_names(text, level):
+    assert levels(read(text)) == [level]

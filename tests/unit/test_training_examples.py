@@ -70,7 +70,9 @@ def test_no_example_belongs_to_two_intents(generated):
 
 def test_sizes_stay_within_the_training_budget(generated):
     counts = collections.Counter(intent for intent, _ in examples(yaml.safe_load(generated[0])))
-    assert sum(counts.values()) < 2500
+    # about a quarter of the hand-written examples get a typo'd copy, so this grows with data/nlu; the linear
+    # classifier trains on all of it in about 2 minutes
+    assert sum(counts.values()) < 3000
     assert counts["check_eligibility"] >= 300
     assert counts["inform"] >= 220
     assert counts["what_if"] >= 130
