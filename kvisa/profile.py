@@ -136,7 +136,7 @@ def _age_grammar():
             re.compile(r"\b" + n + r"\s*-?\s*" + unit + r"\s*-?\s*old\b"),
             re.compile(r"\b" + n + r"\s*-?\s*(?:y/o|y\.o\.?|yo|yrs?\s+old|岁|tuổi|tuoi|yaşında|yasinda|na\s+ako\b)"),
             re.compile(r"(?:^|[\s,(])" + n + r"\s*(?:years?|yrs?|yr|ans|anos|años|jahre|лет)\b" + after_years
-                       + r"(?=\s*(?:$|[,.;:!?)]|and|with|from|i\b|me\b|having|holding|,))"),
+                       + r"(?=\s*(?:$|[,.;:!?)]|and|with|from|i\b|me\b|having|holding|,|y\b|et\b|e\b|und\b|и\b|dan\b|at\b))"),
             # "aged 31", "age: 33", "age-27", "my age is 29"
             re.compile(r"\b(?:age[d]?|my\s+age\s+is|age\s+is|edad|idade|âge|alter|yaş|yas|возраст|umur\s+saya|usia\s+saya|umur|usia|umurku|"
                        r"3omri|omri|عمري|tuổi|tuoi)\s*(?:is|of|:|=|-|now)?\s*"
@@ -646,6 +646,35 @@ def _someone_else() -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
+def _for_a_person() -> re.Pattern:
+    # "asking for a colleague", "on behalf of a friend"
+    return re.compile(r"\b(?:for|about|behalf\s+of)\s+(?:a|an)\s+(?:[\w-]+\s+)?(?P<who>" + _words("other_people") + r")\b")
+
+
+@lru_cache(maxsize=None)
+def _someone_else_in_other_languages() -> tuple[re.Pattern, re.Pattern, dict]:
+    spec = _people()["other_people_in_other_languages"]
+    alt = lambda items: "|".join(re.escape(str(w).lower()).replace(r"\ ", r"\s+")
+                                 for w in sorted(items, key=len, reverse=True))
+    after = re.compile(r"\b(?:" + alt(spec["my_words"]) + r")\s+(?P<who>" + alt(spec["after_my"]) + r")\b")
+    before = re.compile(r"\b(?P<who>" + alt(spec["before_my"]) + r")\s+(?:" + alt(spec["my_words_after"]) + r")\b")
+    english = {str(k).lower(): v for k, v in {**spec["after_my"], **spec["before_my"]}.items()}
+    return after, before, english
+
+
+def _other_person(low: str) -> Optional[tuple[str, re.Match]]:
+    """(the person in English, where it is said) when the message speaks of "my son", "mon fils", "adik saya"."""
+    found = _someone_else().search(low) or _for_a_person().search(low)
+    if found:
+        return found.group("who"), found
+    after, before, english = _someone_else_in_other_languages()
+    found = after.search(low) or before.search(low)
+    if found:
+        return english[found.group("who")], found
+    return None
+
+
+@lru_cache(maxsize=None)
 def _other_person_word() -> re.Pattern:
     return re.compile(r"\b(?:" + _words("other_people") + r")\b")
 
@@ -671,7 +700,7 @@ def _claims_own_degree(low: str) -> bool:
 
 _FIRST_PERSON_SUBJECT = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|i'll)\b(?!\s*(?:think|wonder|want\s+to\s+know|was\s+wondering|would\s+like|'d\s+like|need\s+to\s+know|hope|guess))")
 _THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|him|they)\b")
-_FOR_SOMEONE = re.compile(r"\b(?:for|about|behalf\s+of|asking\s+for)\s+(?:my|our)\s+(?:\w+\s+)?(?P<who>\w+)")
+_FOR_SOMEONE = re.compile(r"\b(?:for|about|behalf\s+of|asking\s+for)\s+(?:my|our|a|an)\s+(?:\w+\s+)?(?P<who>\w+)")
 
 
 def extract_profile(text: str, today: Optional[_dt.date] = None) -> Profile:
@@ -682,7 +711,7 @@ def extract_profile(text: str, today: Optional[_dt.date] = None) -> Profile:
     low = text.lower().translate(_QUOTES)
     ages = find_ages(text, today)
     degrees, online_anywhere = _degrees(text)
-    other = _someone_else().search(low)
+    other = _other_person(low)
     applicant = None
     own = [a for a in ages if a.owner is None]
     theirs = [a for a in ages if a.owner is not None]
@@ -695,7 +724,7 @@ def extract_profile(text: str, today: Optional[_dt.date] = None) -> Profile:
                   or (theirs and (third_person or not (own or _claims_own_degree(low))))
                   # "my husband is Japanese, 39, he has ...", "check my girlfriend, 28yo, ...": all about them
                   or (not speaks_as_i and (third_person or own or degrees))):
-        applicant = other.group("who")
+        applicant = other[0]
     age = note = None
     if applicant:
         pick = theirs[0] if theirs else (own[0] if own and not speaks_as_i else None)

@@ -422,3 +422,13 @@ def test_the_answer_named_before_another_degrees_institution_is_the_answer():
 ])
 def test_more_degree_names(text, level):
     assert levels(read(text)) == [level]
+
+
+@pytest.mark.parametrize("text,who,age", [
+    ("ma fille a 24 ans et un master en chimie de Lyon", "daughter", 24),
+    ("anak saya umur 25, lulusan S1 kimia", "child", 25),
+    ("writing on behalf of a friend: 31, MSc in geology from Oslo", "friend", 31),
+])
+def test_someone_elses_profile_in_other_words_and_languages(text, who, age):
+    profile = read(text)
+    assert (profile.applicant, profile.age) == (who, age)
