@@ -103,3 +103,69 @@ def test_the_server_uses_the_shared_loader():
     from rasa.nlu.utils.spacy_utils import SpacyNLP
     rasa_speedups.install()
     assert SpacyNLP.load_model is rasa_speedups._load_spacy_once
+
+
+# ------------------------------------------------------------------ saving without counting the stored events
+
+def _stored_rows(store, sender):
+    with store.session_scope() as session:
+        return [(row.type_name, row.data) for row in
+                session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).order_by(store.SQLEvent.id)]
+
+
+def _conversation(store, sender, steps):
+    """Saves a new tracker, then reads it back, adds a turn and saves it `steps` times, as Rasa does for each
+    message; the second turn starts a new session in the same tracker, as Rasa does after a long pause."""
+    import asyncio
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from tests.storage.test_tracker_store import DOMAIN
+
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    tracker.update(ActionExecuted("action_session_start", timestamp=1.0))
+    tracker.update(SessionStarted(timestamp=1.0))
+    tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}, timestamp=2.0))
+    asyncio.run(store.save(tracker))
+    for i in range(steps):
+        tracker = asyncio.run(store.retrieve(sender))
+        if i == 1:
+            tracker.update(ActionExecuted("action_session_start", timestamp=10.0 + i))
+            tracker.update(SessionStarted(timestamp=10.0 + i))
+        tracker.update(UserUttered(f"I'm {30 + i}", {"name": "inform", "confidence": 1.0}, timestamp=20.0 + i))
+        tracker.update(SlotSet("age", str(30 + i), timestamp=20.5 + i))
+        asyncio.run(store.save(tracker))
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    from tests.storage.test_tracker_store import DOMAIN
+    return SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+
+
+def test_the_store_holds_the_same_events_as_with_rasas_count(sqlite_store, monkeypatch):
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    for patched in (False, True):
+        if patched:
+            rasa_speedups.install()
+        else:
+            monkeypatch.setattr(SQLTrackerStore, "_retrieve", rasa_speedups._original_retrieve)
+            monkeypatch.setattr(SQLTrackerStore, "_additional_events", rasa_speedups._original_additional_events)
+            monkeypatch.setattr(SQLTrackerStore, "save", rasa_speedups._original_save)
+        _conversation(sqlite_store, f"conv-{patched}", steps=4)
+        monkeypatch.undo()
+    without, with_speedup = (_stored_rows(sqlite_store, f"conv-{p}") for p in (False, True))
+    assert len(without) == 3 + 4 * 2 + 2 and with_speedup == without
+
+
+def test_a_tracker_read_from_the_store_is_saved_without_counting(sqlite_store, monkeypatch):
+    rasa_speedups.install()
+    counted = []
+    original = rasa_speedups._original_additional_events
+    monkeypatch.setattr(rasa_speedups, "_original_additional_events",
+                        lambda *args: counted.append(1) or original(*args))
+    _conversation(sqlite_store, "counted", steps=3)
+    assert counted == [1]  # only the first save, of a tracker the store never read
