@@ -97,10 +97,8 @@ class LinearIntentAndTopic(GraphComponent, IntentClassifier):
                 "calibration_folds": 3, "random_seed": 42}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 features: Optional[TextFeatures] = None, model: Optional[CalibratedClassifierCV] = None,
-                 responses: Optional[Dict[Text, Any]] = None) -> None:
+                 features: Optional[TextFeatures] = None, model: Optional[CalibratedClassifierCV] = None) -> None:
         self.config = config
-        self.responses = responses or {}
         self._model_storage = model_storage
         self._resource = resource
         self.features = features
@@ -134,16 +132,12 @@ class LinearIntentAndTopic(GraphComponent, IntentClassifier):
         self.model = CalibratedClassifierCV(svm, cv=folds, method="sigmoid", ensemble=False)
         self.model.fit(matrix, labels)
         self.features.drop_training_leftovers()
-        # The FAQ answers, as Rasa's ResponseSelector returns them beside the chosen topic.
-        self.responses = {key: value for key, value in (training_data.responses or {}).items()
-                          if key.startswith(f"utter_{RETRIEVAL_INTENT}/")}
         self.persist()
         return self._resource
 
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump({"features": self.features, "model": self.model,
-                         "responses": self.responses}, directory / MODEL_FILE)
+            joblib.dump({"features": self.features, "model": self.model}, directory / MODEL_FILE)
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -154,7 +148,7 @@ class LinearIntentAndTopic(GraphComponent, IntentClassifier):
         except (ValueError, FileNotFoundError):
             logger.debug("No trained linear classifier in the model: it will predict nothing.")
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, saved["features"], saved["model"], saved.get("responses"))
+        return cls(config, model_storage, resource, saved["features"], saved["model"])
 
     # ------------------------------------------------------------------------------------------------ parsing
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -189,8 +183,9 @@ class LinearIntentAndTopic(GraphComponent, IntentClassifier):
         selector["all_retrieval_intents"] = sorted(set(selector.get("all_retrieval_intents", [])) |
                                                    {RETRIEVAL_INTENT})
         selector[RETRIEVAL_INTENT] = {
-            "response": {"responses": self.responses.get(f"utter_{key}"), "confidence": confidence, INTENT_RESPONSE_KEY: key,
-                         "utter_action": f"utter_{key}"},
+            # Rasa's ResponseSelector also copies the answer's texts here; nothing reads them (utter_faq answers
+            # from the domain through utter_action), and every stored user message would carry them.
+            "response": {"confidence": confidence, INTENT_RESPONSE_KEY: key, "utter_action": f"utter_{key}"},
             "ranking": [{"id": None, "confidence": p, INTENT_RESPONSE_KEY: label} for label, p in topics],
         }
         message.set("response_selector", selector, add_to_output=True)

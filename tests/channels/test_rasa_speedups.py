@@ -169,3 +169,90 @@ def test_a_tracker_read_from_the_store_is_saved_without_counting(sqlite_store, m
                         lambda *args: counted.append(1) or original(*args))
     _conversation(sqlite_store, "counted", steps=3)
     assert counted == [1]  # only the first save, of a tracker the store never read
+
+
+# ------------------------------------------------------------------------- the graph without dask's scheduler
+
+class _Add:
+    """A graph component: adds its config's number to the sum of what it is given, and records the call."""
+    calls: list = []
+
+    def __init__(self, config):
+        self.number = config["number"]
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context):
+        return cls(config)
+
+    def add(self, **given):
+        _Add.calls.append((self.number, tuple(sorted(given))))
+        return self.number + sum(v for v in given.values() if isinstance(v, int))
+
+
+def _runner(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    component = type("AddComponent", (_Add, GraphComponent), {})
+
+    def node(number, **needs):
+        return SchemaNode(needs=needs, uses=component, constructor_name="create", fn="add",
+                          config={"number": number}, eager=True)
+
+    schema = GraphSchema({
+        "a": node(1, message="__message__"), "b": node(10, a="a"), "c": node(100, a="a", b="b"),
+        "d": node(1000, c="c", missing="not_a_node"), "e": node(5, message="__message__"),
+    })
+    return DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "test"))
+
+
+@pytest.mark.parametrize("targets", [["c"], ["b", "e"], ["a"], ["c", "a"], ["e"]])
+def test_the_graph_gives_what_dask_gives_with_the_same_calls(tmp_path, targets):
+    runner = _runner(tmp_path)
+    results = []
+    for run in (rasa_speedups._original_run_graph, rasa_speedups._run_graph):
+        for _ in range(2):  # the second time with the plan kept from the first
+            _Add.calls = []
+            results.append((run(runner, {"__message__": 7}, targets), sorted(_Add.calls)))
+    assert results[0] == results[1] == results[2] == results[3]
+    assert results[0][0][targets[0]] > 0
+
+
+def test_a_need_that_nothing_provides_fails_as_with_dask(tmp_path):
+    from rasa.engine.exceptions import GraphRunError
+
+    runner = _runner(tmp_path)
+    for run in (rasa_speedups._original_run_graph, rasa_speedups._run_graph):
+        with pytest.raises(GraphRunError, match="Expected input 'not_a_node'"):
+            run(runner, {"__message__": 7}, ["d"])
+
+
+def test_an_input_named_like_a_node_is_refused_as_rasa_refuses_it(tmp_path):
+    from rasa.engine.exceptions import GraphRunError
+
+    runner = _runner(tmp_path)
+    for run in (rasa_speedups._original_run_graph, rasa_speedups._run_graph):
+        with pytest.raises(GraphRunError, match="clashes with a node name"):
+            run(runner, {"__message__": "a"}, ["c"])
+
+
+def test_a_new_tracker_is_counted_only_at_its_first_save(sqlite_store, monkeypatch):
+    import asyncio
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from tests.storage.test_tracker_store import DOMAIN
+
+    rasa_speedups.install()
+    counted = []
+    original = rasa_speedups._original_additional_events
+    monkeypatch.setattr(rasa_speedups, "_original_additional_events",
+                        lambda *args: counted.append(1) or original(*args))
+    tracker = DialogueStateTracker("new", DOMAIN.slots)
+    tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}, timestamp=1.0))
+    asyncio.run(sqlite_store.save(tracker))
+    tracker.update(SlotSet("age", "29", timestamp=2.0))
+    asyncio.run(sqlite_store.save(tracker))
+    asyncio.run(sqlite_store.save(tracker))
+    assert counted == [1]
+    assert [t for t, _ in _stored_rows(sqlite_store, "new")] == ["user", "slot"]
