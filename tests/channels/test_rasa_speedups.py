@@ -109,7 +109,7 @@ def test_the_server_uses_the_shared_loader():
 
 def _stored_rows(store, sender):
     with store.session_scope() as session:
-        return [(row.type_name, row.data) for row in
+        return [(row.type_name, row.timestamp, row.intent_name, row.action_name, row.data) for row in
                 session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).order_by(store.SQLEvent.id)]
 
 
@@ -159,6 +159,12 @@ def test_the_store_holds_the_same_events_as_with_rasas_count(sqlite_store, monke
         monkeypatch.undo()
     without, with_speedup = (_stored_rows(sqlite_store, f"conv-{p}") for p in (False, True))
     assert len(without) == 3 + 4 * 2 + 2 and with_speedup == without
+    assert [row[2] for row in without if row[0] == "user"][:2] == ["greet", "inform"]
+    # and read back, the same trackers
+    import asyncio
+    read = [asyncio.run(sqlite_store.retrieve(f"conv-{p}")) for p in (False, True)]
+    assert [e.as_dict() for e in read[0].events] == [e.as_dict() for e in read[1].events] != []
+    assert read[1].get_slot("age") == "33"
 
 
 def test_a_tracker_read_from_the_store_is_saved_without_counting(sqlite_store, monkeypatch):
@@ -255,4 +261,4 @@ def test_a_new_tracker_is_counted_only_at_its_first_save(sqlite_store, monkeypat
     asyncio.run(sqlite_store.save(tracker))
     asyncio.run(sqlite_store.save(tracker))
     assert counted == [1]
-    assert [t for t, _ in _stored_rows(sqlite_store, "new")] == ["user", "slot"]
+    assert [row[0] for row in _stored_rows(sqlite_store, "new")] == ["user", "slot"]
