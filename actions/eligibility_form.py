@@ -2,7 +2,6 @@
 still missing, and an answer it cannot use gets a precise re-ask."""
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -15,6 +14,7 @@ import kvisa
 from actions.common import echo, latest_text, requested_slot
 from actions.profile_slots import ANSWER_INTENTS, PROFILE, form_values, merge, slot_events, stored_profile
 from actions.verdict import PENDING, assessed_profile
+from kvisa.text import looks_like_a_question
 
 FOR_SOMEONE_ELSE = "for_someone_else"
 
@@ -31,14 +31,8 @@ INVALID_RESPONSE = {"degree": "utter_invalid_degree", "field": "utter_invalid_fi
                     "institution": "utter_invalid_institution"}
 
 
-_QUESTION = re.compile(r"\?|^\s*(?:what|how|when|where|which|who|whom|why|can|could|do|does|did|is|are|am|will|"
-                       r"would|should|shall|may|might|must|any|pls|please|tell me)\b|\bor not\b", re.IGNORECASE)
 _NOT_ANSWERS = {"greet", "goodbye", "thank", "bot_challenge", "help", "stop", "ask_why", "start_over", "affirm",
                 "deny"}
-
-
-def looks_like_a_question(text: str) -> bool:
-    return bool(_QUESTION.search(text or ""))
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:

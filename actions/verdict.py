@@ -29,8 +29,12 @@ RESULT_MARKS = {
 CERTAINTY_NOTES = {"official": "official rule", "reported": "reported, not official", "": "no answer"}
 
 
+def _possessive(who: str) -> str:
+    return f"your {who}'" if who.endswith("s") else f"your {who}'s"  # "your son's", "your students'"
+
+
 def render(verdict: kvisa.Verdict) -> str:
-    whose = f"your {verdict.applicant}'s" if verdict.applicant else "your"
+    whose = _possessive(verdict.applicant) if verdict.applicant else "your"
     lines = [HEADLINES[verdict.outcome].format(whose=whose), ""]
     for c in verdict.criteria:
         note = CERTAINTY_NOTES.get(c.certainty, c.certainty)

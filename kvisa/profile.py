@@ -666,7 +666,11 @@ def _other_person(low: str) -> Optional[tuple[str, re.Match]]:
     """(the person in English, where it is said) when the message speaks of "my son", "mon fils", "adik saya"."""
     found = _someone_else().search(low) or _for_a_person().search(low)
     if found:
-        return found.group("who"), found
+        who = found.group("who")
+        if low[max(0, found.start() - 7):found.start()].endswith("one of ") and who.endswith("s") \
+                and who[:-1] in _words_set("other_people"):
+            who = who[:-1]  # "one of my students": a student
+        return who, found
     after, before, english = _someone_else_in_other_languages()
     found = after.search(low) or before.search(low)
     if found:
@@ -700,7 +704,7 @@ def _claims_own_degree(low: str) -> bool:
 
 _FIRST_PERSON_SUBJECT = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|i'll)\b(?!\s*(?:think|wonder|want\s+to\s+know|was\s+wondering|would\s+like|'d\s+like|need\s+to\s+know|hope|guess))")
 _THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|him|they)\b")
-_FOR_SOMEONE = re.compile(r"\b(?:for|about|behalf\s+of|asking\s+for)\s+(?:my|our|a|an)\s+(?:\w+\s+)?(?P<who>\w+)")
+_FOR_SOMEONE = re.compile(r"\b(?:for|about|behalf\s+of|asking\s+for)\s+(?:one\s+of\s+)?(?:my|our|a|an)\s+(?:\w+\s+)?(?P<who>\w+)")
 
 
 def extract_profile(text: str, today: Optional[_dt.date] = None) -> Profile:

@@ -25,3 +25,12 @@ def normalise(text: str) -> str:
 def clip(text: str, limit: int = 300) -> str:
     """Bound the work done on a message: parsers only look at its first `limit` characters."""
     return text[:limit]
+
+
+# A question mark, a question word or auxiliary first, "... or not": the message asks something.
+_QUESTION = re.compile(r"\?|^\s*(?:what|how|when|where|which|who|whom|why|can|could|do|does|did|is|are|am|will|"
+                       r"would|should|shall|may|might|must|any|pls|please|tell me)\b|\bor not\b", re.IGNORECASE)
+
+
+def looks_like_a_question(text: str) -> bool:
+    return bool(_QUESTION.search(text or ""))

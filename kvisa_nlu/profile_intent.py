@@ -6,7 +6,12 @@ is meant (topic confidence far below its usual level), and the user got an unrel
 component, placed after the ResponseSelector, turns such a message into `check_eligibility` when the
 profile reader (kvisa.profile) finds at least `min_facts` facts in it (age, each degree, its field, its
 institution) and the selector's confidence is below `max_topic_confidence`. A clear FAQ question keeps its
-answer, however many facts it mentions. Both numbers are set in config.yml."""
+answer, however many facts it mentions. Both numbers are set in config.yml.
+
+It also reconsiders a statement of facts the classifier is unsure about ("age 32", "Kỹ sư điện, Đại học Bách
+khoa Hà Nội"): when no intent reaches `unsure_below` (the fallback threshold), the message asks nothing and the
+profile reader finds a fact in it, it is `inform` (facts given), with `statement_confidence`, instead of a
+"sorry, I didn't understand"."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -19,6 +24,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from kvisa.profile import extract_profile
+from kvisa.text import looks_like_a_question
 
 RETRIEVAL_INTENT = "faq"
 
@@ -39,12 +45,16 @@ def topic_confidence(message: Message) -> Optional[float]:
 class ProfileOverUnsureFaq(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"min_facts": 3, "max_topic_confidence": 0.3, "intent": "check_eligibility"}
+        return {"min_facts": 3, "max_topic_confidence": 0.3, "intent": "check_eligibility",
+                "unsure_below": 0.45, "statement_intent": "inform", "statement_confidence": 0.6}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.min_facts = int(config["min_facts"])
         self.max_topic_confidence = float(config["max_topic_confidence"])
         self.intent = config["intent"]
+        self.unsure_below = float(config["unsure_below"])
+        self.statement_intent = config["statement_intent"]
+        self.statement_confidence = float(config["statement_confidence"])
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -54,7 +64,20 @@ class ProfileOverUnsureFaq(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             self._reconsider(message)
+            self._reconsider_unsure_statement(message)
         return messages
+
+    def _reconsider_unsure_statement(self, message: Message) -> None:
+        intent = message.get(INTENT) or {}
+        text = message.get(TEXT) or ""
+        if not intent or intent.get("confidence", 1.0) >= self.unsure_below or looks_like_a_question(text):
+            return
+        if fact_count(text) < 1:
+            return
+        chosen = {"name": self.statement_intent, "confidence": self.statement_confidence}
+        others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.statement_intent]
+        message.set(INTENT, chosen, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [chosen, *others], add_to_output=True)
 
     def _reconsider(self, message: Message) -> None:
         intent = message.get(INTENT) or {}

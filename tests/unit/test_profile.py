@@ -432,3 +432,16 @@ def test_more_degree_names(text, level):
 def test_someone_elses_profile_in_other_words_and_languages(text, who, age):
     profile = read(text)
     assert (profile.applicant, profile.age) == (who, age)
+
+
+def test_one_of_my_students_is_a_student_and_my_lecturing_is_not_theirs():
+    profile = read("I am a lecturer at the University of Ghana and I ask about the K visa for one of my "
+                   "graduate students, she is 25 with an MPhil in physics")
+    assert (profile.applicant, profile.teaching_or_research, profile.age) == ("student", False, 25)
+
+
+@pytest.mark.parametrize("text,level", [
+    ("diplomirani inženjer elektrotehnike", UNCLEAR), ("a PGD in renewable energy", "bachelor"),
+])
+def test_degrees_whose_level_is_read_with_care(text, level):
+    assert levels(read(text)) == [level]

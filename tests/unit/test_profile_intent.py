@@ -40,3 +40,26 @@ def test_a_profile_the_selector_cannot_place_is_a_request_to_be_checked():
 ])
 def test_other_messages_keep_their_intent(text, intent, confidence):
     assert parsed(text, intent, confidence).get("intent")["name"] == intent
+
+
+def unsure(text, top="faq", confidence=0.3):
+    message = Message(data={"text": text})
+    message.set("intent", {"name": top, "confidence": confidence})
+    message.set("intent_ranking", [{"name": top, "confidence": confidence}, {"name": "inform", "confidence": 0.2}])
+    return component.process([message])[0]
+
+
+@pytest.mark.parametrize("text", ["age 32", "Ingeniero Civil, Universidad de Chile", "my master is in physics"])
+def test_an_unsure_statement_of_facts_is_facts_given(text):
+    message = unsure(text)
+    assert message.get("intent") == {"name": "inform", "confidence": 0.6}
+    assert [r["name"] for r in message.get("intent_ranking")] == ["inform", "faq"]
+
+
+@pytest.mark.parametrize("text,confidence", [
+    ("age 32", 0.9),  # the classifier is sure
+    ("is 32 too old?", 0.3),  # a question
+    ("hmm not sure", 0.3),  # no fact
+])
+def test_other_unsure_messages_are_left_as_they_are(text, confidence):
+    assert unsure(text, confidence=confidence).get("intent") == {"name": "faq", "confidence": confidence}
