@@ -106,11 +106,33 @@ _original_additional_events = SQLTrackerStore._additional_events
 _original_save = SQLTrackerStore.save
 
 
+def _events_statement(store: SQLTrackerStore, all_sessions: bool) -> Any:
+    """Rasa's _event_query as one SQL statement, built once per store: the `data` of the conversation's events
+    (from the latest SessionStarted on, or all of them when there is none, or with all_sessions), in id order.
+    Building and compiling Rasa's ORM query again for every message cost more than running it."""
+    key = "_kvisa_events_statement_all" if all_sessions else "_kvisa_events_statement"
+    statement = store.__dict__.get(key)
+    if statement is None:
+        import sqlalchemy as sa
+        from rasa.shared.core.events import SessionStarted
+
+        table = store.SQLEvent.__table__
+        sender = sa.bindparam("sender_id")
+        statement = sa.select(table.c.data).where(table.c.sender_id == sender).order_by(table.c.id)
+        if not all_sessions:
+            start = (sa.select(sa.func.max(table.c.timestamp))
+                     .where(table.c.sender_id == sender, table.c.type_name == SessionStarted.type_name)
+                     .scalar_subquery())
+            statement = statement.where(sa.or_(table.c.timestamp >= start, start.is_(None)))
+        store.__dict__[key] = statement
+    return statement
+
+
 async def _retrieve(self: SQLTrackerStore, sender_id: Text, fetch_events_from_all_sessions: bool) -> Any:
-    # Rasa's _retrieve, reading only the `data` column (no ORM object per stored event)
+    # Rasa's _retrieve, with a statement built once and reading only the `data` column
     with self.session_scope() as session:
-        rows = self._event_query(session, sender_id, fetch_events_from_all_sessions) \
-            .with_entities(self.SQLEvent.data).all()
+        rows = session.execute(_events_statement(self, fetch_events_from_all_sessions),
+                               {"sender_id": sender_id}).all()
         events = [json.loads(data) for (data,) in rows]
     if not (self.domain and events):
         return None

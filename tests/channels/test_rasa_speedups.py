@@ -145,7 +145,27 @@ def sqlite_store(tmp_path):
     return SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
 
 
-def test_the_store_holds_the_same_events_as_with_rasas_count(sqlite_store, monkeypatch):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path):
+    """Rasa's SQL store on an SQLite file, and on the PostgreSQL server on loopback (fails if it is down)."""
+    import socket
+
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    from tests.storage.test_tracker_store import DOMAIN, PG_DB, PG_HOST, PG_PORT, PG_USER
+    if request.param == "sqlite":
+        return SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+    try:
+        socket.create_connection((PG_HOST, PG_PORT), timeout=3).close()
+    except OSError as error:
+        pytest.fail(f"PostgreSQL does not answer on {PG_HOST}:{PG_PORT} ({error})")
+    return SQLTrackerStore(DOMAIN, dialect="postgresql", host=PG_HOST, port=PG_PORT, db=PG_DB, username=PG_USER,
+                           login_db="postgres")
+
+
+def test_the_store_holds_the_same_events_as_with_rasas_count(any_store, monkeypatch):
+    sqlite_store = any_store
+    name = {p: f"conv-{p}-{uuid.uuid4().hex[:8]}" for p in (False, True)}  # the PostgreSQL database stays
     from rasa.core.tracker_store import SQLTrackerStore
 
     for patched in (False, True):
@@ -155,14 +175,19 @@ def test_the_store_holds_the_same_events_as_with_rasas_count(sqlite_store, monke
             monkeypatch.setattr(SQLTrackerStore, "_retrieve", rasa_speedups._original_retrieve)
             monkeypatch.setattr(SQLTrackerStore, "_additional_events", rasa_speedups._original_additional_events)
             monkeypatch.setattr(SQLTrackerStore, "save", rasa_speedups._original_save)
-        _conversation(sqlite_store, f"conv-{patched}", steps=4)
+        _conversation(sqlite_store, name[patched], steps=4)
         monkeypatch.undo()
-    without, with_speedup = (_stored_rows(sqlite_store, f"conv-{p}") for p in (False, True))
+    without, with_speedup = (_stored_rows(sqlite_store, name[p]) for p in (False, True))
+    # every session's events too, as Rasa's retrieve_full_tracker reads them
+    import asyncio
+    full = [[e.as_dict() for e in asyncio.run(sqlite_store.retrieve_full_tracker(name[p])).events]
+            for p in (False, True)]
+    assert len(full[0]) == len(without) and full[0] == full[1]
     assert len(without) == 3 + 4 * 2 + 2 and with_speedup == without
     assert [row[2] for row in without if row[0] == "user"][:2] == ["greet", "inform"]
     # and read back, the same trackers
     import asyncio
-    read = [asyncio.run(sqlite_store.retrieve(f"conv-{p}")) for p in (False, True)]
+    read = [asyncio.run(sqlite_store.retrieve(name[p])) for p in (False, True)]
     assert [e.as_dict() for e in read[0].events] == [e.as_dict() for e in read[1].events] != []
     assert read[1].get_slot("age") == "33"
 
