@@ -10,6 +10,8 @@ under load; issue "Fast and light"):
   name is not in it (so an Event class defined later is still found); unknown names behave as before.
 - The SQL store reads a conversation's events as ORM objects and writes each new event as one: here only the
   `data` column is read, and the new events are written with one multi-row INSERT, with the same columns.
+- JSON for stored events and action-server requests is written with ujson (Sanic's dependency): the same
+  JSON, parsed back, in less than half the time.
 - Every save of a tracker to the SQL store first counts the conversation's stored events (a query with a
   subquery, about a tenth of the server's CPU under load) to know which events are new. A tracker read from
   the store knows how many it was read with: that number is kept on it, and moved on after each save; a tracker
@@ -35,6 +37,9 @@ from jsonschema.validators import validator_for
 import itertools
 import json
 
+import aiohttp
+import ujson
+
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.engine.exceptions import GraphRunError
@@ -44,6 +49,7 @@ from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 from rasa.shared.utils.common import all_subclasses
 
 
@@ -98,6 +104,20 @@ _original_load_spacy = SpacyNLP.load_model
 @functools.lru_cache(maxsize=None)
 def _load_spacy_once(spacy_model_name: Text) -> SpacyModel:
     return _original_load_spacy(spacy_model_name)
+
+
+# The same JSON as json.dumps gives, parsed back (compact separators, non-ASCII escaped alike), two to three times
+# faster: for each new event stored and each call to the action server, which carries the session's events.
+# ujson is Sanic's own dependency (requirements.lock).
+def _dumps(value: Any) -> str:
+    return ujson.dumps(value, ensure_ascii=True, escape_forward_slashes=False)
+
+
+def _session(self: EndpointConfig) -> aiohttp.ClientSession:
+    # Rasa's EndpointConfig.session, with the faster JSON for request bodies
+    auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+    return aiohttp.ClientSession(headers=self.headers, auth=auth, json_serialize=_dumps,
+                                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT))
 
 
 STORED_EVENTS = "_kvisa_events_in_store"  # on a tracker: how many of its events the SQL store holds
@@ -160,7 +180,7 @@ async def _save(self: SQLTrackerStore, tracker: Any) -> None:
             rows.append({"sender_id": tracker.sender_id, "type_name": event.type_name,
                          "timestamp": data.get("timestamp"),
                          "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                         "action_name": data.get("name"), "data": json.dumps(data)})
+                         "action_name": data.get("name"), "data": _dumps(data)})
         if rows:
             session.execute(self.SQLEvent.__table__.insert(), rows)
         session.commit()
@@ -221,6 +241,7 @@ def install() -> None:
     Event.resolve_by_type = staticmethod(_resolve_by_type)
     SpacyNLP.load_model = staticmethod(_load_spacy_once)
     DaskGraphRunner.run = _run_graph
+    EndpointConfig.session = _session
     SQLTrackerStore._retrieve = _retrieve
     SQLTrackerStore._additional_events = _additional_events
     SQLTrackerStore.save = _save

@@ -1,6 +1,7 @@
 """channels/rasa_speedups.py changes how fast Rasa does three things, never what it does: the same action-server
 responses pass and fail validation, with the same error; every stored event type resolves to the same class,
 and unknown types behave as before; the spaCy pipeline is loaded once however many nodes ask for it."""
+import json
 import uuid
 
 import pytest
@@ -109,7 +110,7 @@ def test_the_server_uses_the_shared_loader():
 
 def _stored_rows(store, sender):
     with store.session_scope() as session:
-        return [(row.type_name, row.timestamp, row.intent_name, row.action_name, row.data) for row in
+        return [(row.type_name, row.timestamp, row.intent_name, row.action_name, json.loads(row.data)) for row in
                 session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).order_by(store.SQLEvent.id)]
 
 
@@ -287,3 +288,28 @@ def test_a_new_tracker_is_counted_only_at_its_first_save(sqlite_store, monkeypat
     asyncio.run(sqlite_store.save(tracker))
     assert counted == [1]
     assert [row[0] for row in _stored_rows(sqlite_store, "new")] == ["user", "slot"]
+
+
+@pytest.mark.parametrize("value", [
+    {"event": "user", "text": "héllo / wörld 你好 \"quoted\" \n", "timestamp": 1796146882.8383274,
+     "parse_data": {"intent": {"name": "faq", "confidence": 0.123456789012345}, "entities": [], "n": None}},
+    [1, 2.5, True, False, None, "a/b", {"nested": ["x"]}],
+])
+def test_the_faster_json_is_the_same_json(value):
+    fast = rasa_speedups._dumps(value)
+    assert json.loads(fast) == json.loads(json.dumps(value)) == value
+    assert fast.isascii()  # non-ASCII escaped as json.dumps escapes it
+
+
+def test_action_server_requests_use_the_faster_json():
+    import asyncio
+
+    from rasa.utils.endpoints import EndpointConfig
+
+    rasa_speedups.install()
+
+    async def serializer():
+        async with EndpointConfig("http://127.0.0.1:1/webhook", headers={"X-A": "b"}).session() as session:
+            return session._json_serialize, session.headers.get("X-A")
+
+    assert asyncio.run(serializer()) == (rasa_speedups._dumps, "b")
