@@ -2,6 +2,7 @@
 and a structured payload), and answers what-ifs after it."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, Dict, List, Text
 
@@ -84,6 +85,8 @@ class ActionAssessEligibility(Action):
         return []
 
 
+_HYPOTHETICAL_AGE = re.compile(r"\b(?:i|he|she|they)\s+(?:was|were|am|is|are|'m|'s|'re|would\s+be|turned)\s+"
+                               r"(\d{2})\b(?!\s*(?:%|years?\s+(?:of|in|at)))")
 _ALSO = ("also", "additionally", "as well", "too", "another", "plus", "in addition")
 
 
@@ -101,12 +104,16 @@ def _with_named_facts(current: kvisa.Profile, text: str) -> kvisa.Profile:
         bare = kvisa.parse_age(text) if not change.degrees else None
         if bare is not None and bare.value is not None:
             change = replace(change, age=bare.value)
+        else:
+            said = _HYPOTHETICAL_AGE.search(text.lower())  # "... from Amirkabir and I was 47?"
+            if said and kvisa.parse_age(said.group(1)).value is not None:
+                change = replace(change, age=int(said.group(1)))
     if not change.degrees:
         return merge(current, replace(change, applicant=None))
     chosen = kvisa.best_degree(current)
     new_degrees = []
     for d in change.degrees:
-        if chosen is not None and _the_same_degrees_document(d, chosen):
+        if chosen is not None and _the_same_degrees_document(d, chosen, text):
             d = replace(d, level="")  # "and if the same informatics but diploma from Moscow State?"
         if not d.level and chosen is not None:
             d = replace(chosen, field=d.field or chosen.field, institution=d.institution or chosen.institution,
@@ -126,10 +133,15 @@ def _with_named_facts(current: kvisa.Profile, text: str) -> kvisa.Profile:
 _DOCUMENT_WORDS = {"diploma", "diplom", "diplome", "diplôme", "certificate"}
 
 
-def _the_same_degrees_document(degree: kvisa.Degree, chosen: kvisa.Degree) -> bool:
-    """A 'diploma' in a what-if about a bachelor's or higher is that degree's document, not a lower degree."""
+_A_DIPLOMA = re.compile(r"\b(?:a|an|only|just|one)\s+(?:[\w-]+\s+)?(?:diploma|diplom|diplome|diplôme|certificate)\b")
+
+
+def _the_same_degrees_document(degree: kvisa.Degree, chosen: kvisa.Degree, text: str) -> bool:
+    """'the same diploma from ETH', 'but diploma from Moscow State': in a what-if about a bachelor's or higher (or
+    a degree of unclear level), that degree's document; 'only a diploma in CS' is a lower degree."""
     return (degree.level == "below_bachelor" and degree.written.strip().lower() in _DOCUMENT_WORDS
-            and bool(chosen.level) and chosen.level not in ("below_bachelor", kvisa.UNCLEAR))
+            and bool(chosen.level) and chosen.level != "below_bachelor"
+            and not _A_DIPLOMA.search(text.lower()))
 
 
 def _undo(profile: kvisa.Profile, undone: frozenset) -> kvisa.Profile:

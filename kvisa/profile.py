@@ -343,7 +343,10 @@ def _teaches_a_subject_outside_stem(after: str) -> bool:
 
 
 _NEGATED = re.compile(r"\b(?:no|not|without|never|nor|neither|don'?t\s+have|didn'?t\s+(?:get|finish|complete)|"
-                      r"never\s+(?:finished|completed|got))(?:\s+(?:a|an|any|other|my|the|further|real|formal))*\s*$")
+                      r"never\s+(?:finished|completed|got)|"
+                      # "sin la licenciatura", "sem o bacharelado", "sans licence", "ohne Bachelor", "senza laurea"
+                      r"sin|sem|sans|ohne|senza|bez|tanpa)"
+                      r"(?:\s+(?:a|an|any|other|my|the|further|real|formal|la|el|o|a|le|la|il|den|die|das|mi|meu))*\s*$")
 
 
 _DOCUMENT_WORDS = {"diploma", "diplom", "diplome", "diplôme"}

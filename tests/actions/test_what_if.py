@@ -234,3 +234,14 @@ def test_finishing_a_degree_in_progress_in_a_what_if():
     current = kvisa.Profile(age=29, degrees=(kvisa.Degree("bachelor", "Computer science", in_progress=True),))
     changed = what_if_profile(current, "and if i finish the bachelor next year?")
     assert [d.in_progress for d in changed.degrees] == [False]
+
+
+def test_only_a_diploma_in_a_what_if_is_a_lower_degree():
+    changed = what_if_profile(CURRENT, "what if I only had a diploma in IT from a state polytechnic?")
+    assert [d.level for d in changed.degrees] == ["below_bachelor"]
+    assert kvisa.assess(changed).outcome is kvisa.Outcome.NOT_ELIGIBLE
+
+
+def test_an_age_said_beside_another_degree_in_a_what_if():
+    changed = what_if_profile(CURRENT, "what if I had an MSc from Delft and I was 47?")
+    assert changed.age == 47 and [d.level for d in changed.degrees] == ["master"]

@@ -445,3 +445,15 @@ def test_one_of_my_students_is_a_student_and_my_lecturing_is_not_theirs():
 ])
 def test_degrees_whose_level_is_read_with_care(text, level):
     assert levels(read(text)) == [level]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("solo tengo el técnico superior universitario, sin la licenciatura", ["below_bachelor"]),
+    ("eu fiz o técnico em informática no ensino médio", ["below_bachelor"]),
+])
+def test_a_degree_not_held_in_other_languages_is_not_a_degree(text, expected):
+    assert levels(read(text)) == expected
+
+
+def test_field_names_in_korean():
+    assert [d.field for d in read("석사 in 전자공학 from KAIST").degrees] == ["Electronic engineering"]
