@@ -155,18 +155,24 @@ def any_store(request, tmp_path):
 
     from tests.storage.test_tracker_store import DOMAIN, PG_DB, PG_HOST, PG_PORT, PG_USER
     if request.param == "sqlite":
-        return SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+        yield SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+        return
     try:
         socket.create_connection((PG_HOST, PG_PORT), timeout=3).close()
     except OSError as error:
         pytest.fail(f"PostgreSQL does not answer on {PG_HOST}:{PG_PORT} ({error})")
-    return SQLTrackerStore(DOMAIN, dialect="postgresql", host=PG_HOST, port=PG_PORT, db=PG_DB, username=PG_USER,
-                           login_db="postgres")
+    store = SQLTrackerStore(DOMAIN, dialect="postgresql", host=PG_HOST, port=PG_PORT, db=PG_DB, username=PG_USER,
+                            login_db="postgres")
+    yield store
+    with store.session_scope() as session:  # the database is shared with other tests (the purge test counts it)
+        session.query(store.SQLEvent).filter(store.SQLEvent.sender_id.like("speedups-%")).delete(
+            synchronize_session=False)
+        session.commit()
 
 
 def test_the_store_holds_the_same_events_as_with_rasas_count(any_store, monkeypatch):
     sqlite_store = any_store
-    name = {p: f"conv-{p}-{uuid.uuid4().hex[:8]}" for p in (False, True)}  # the PostgreSQL database stays
+    name = {p: f"speedups-{p}-{uuid.uuid4().hex[:8]}" for p in (False, True)}
     from rasa.core.tracker_store import SQLTrackerStore
 
     for patched in (False, True):
