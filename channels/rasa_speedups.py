@@ -22,6 +22,9 @@ under load; issue "Fast and light"):
   order of the nodes is worked out once per set of targets and the nodes are called in that order, each
   with its parents' outputs, as dask calls them (a need that is neither a node nor an input is passed as
   its name, as dask passes it); errors are raised as dask raises them.
+- RulePolicy parses each of its rules from JSON again, for every state of every turn it checks the rule
+  against (json.loads in _rule_key_to_state): here each rule is parsed once and the parsed states are shared
+  (RulePolicy only reads them).
 - The model's graph holds two SpacyNLP nodes (the one that provides the pipeline and the one that runs it),
   and each loads the spaCy pipeline from disk: twice the memory (about 130 MB here) and the time. Here the
   pipeline is loaded once per name and shared; it is only read.
@@ -41,6 +44,7 @@ import aiohttp
 import ujson
 
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
@@ -187,6 +191,10 @@ async def _save(self: SQLTrackerStore, tracker: Any) -> None:
     setattr(tracker, STORED_EVENTS, len(tracker.events))  # only once the new events are committed
 
 
+_original_rule_key_to_state = RulePolicy._rule_key_to_state
+_rule_key_to_state = functools.lru_cache(maxsize=None)(_original_rule_key_to_state)
+
+
 _original_run_graph = DaskGraphRunner.run
 
 
@@ -241,6 +249,7 @@ def install() -> None:
     Event.resolve_by_type = staticmethod(_resolve_by_type)
     SpacyNLP.load_model = staticmethod(_load_spacy_once)
     DaskGraphRunner.run = _run_graph
+    RulePolicy._rule_key_to_state = staticmethod(_rule_key_to_state)
     EndpointConfig.session = _session
     SQLTrackerStore._retrieve = _retrieve
     SQLTrackerStore._additional_events = _additional_events

@@ -319,3 +319,15 @@ def test_action_server_requests_use_the_faster_json():
             return session._json_serialize, session.headers.get("X-A")
 
     assert asyncio.run(serializer()) == (rasa_speedups._dumps, "b")
+
+
+def test_rule_states_are_parsed_once_and_are_the_same():
+    import json as _json
+
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    rasa_speedups.install()
+    key = _json.dumps([{"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}}])
+    first = RulePolicy._rule_key_to_state(key)
+    assert first == rasa_speedups._original_rule_key_to_state(key) == _json.loads(key)
+    assert RulePolicy._rule_key_to_state(key) is first  # parsed once
