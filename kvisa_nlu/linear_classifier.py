@@ -19,8 +19,10 @@ from typing import Any, Dict, List, Optional, Text
 import joblib
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy.special import expit
+from sklearn.calibration import CalibratedClassifierCV, _SigmoidCalibration
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import LabelEncoder, normalize
 from sklearn.svm import LinearSVC
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -59,6 +61,44 @@ def mean_vector(doc, dimensions: int) -> np.ndarray:
     return mean / norm if norm else mean
 
 
+def tfidf(vectorizer: TfidfVectorizer, texts: List[Text]) -> csr_matrix:
+    """vectorizer.transform(texts), without scikit-learn 1.1's fitted-check, which rebuilds the idf vector from
+    its diagonal matrix on every call (a tenth of the classifier's time per message): the same counts,
+    sublinear tf, idf weights and norm."""
+    counts = CountVectorizer.transform(vectorizer, texts).astype(np.float64)
+    weights = vectorizer._tfidf
+    if weights.sublinear_tf:
+        np.log(counts.data, counts.data)
+        counts.data += 1
+    if weights.use_idf:
+        counts = counts @ weights._idf_diag
+    return normalize(counts, norm=weights.norm, copy=False) if weights.norm else counts
+
+
+def calibrated_proba(model: CalibratedClassifierCV, matrix: csr_matrix) -> np.ndarray:
+    """model.predict_proba(matrix) for one SVM with a sigmoid per label: the sigmoids applied to all labels at
+    once instead of one label at a time in Python (a quarter of the classifier's time per message), then
+    normalised as scikit-learn normalises them. Any other model is left to scikit-learn."""
+    pairs = model.calibrated_classifiers_
+    if len(pairs) != 1 or len(model.classes_) <= 2 \
+            or not all(isinstance(c, _SigmoidCalibration) for c in pairs[0].calibrators):
+        return model.predict_proba(matrix)
+    pair = pairs[0]
+    params = model.__dict__.get("_sigmoids")
+    if params is None:
+        columns = LabelEncoder().fit(pair.classes).transform(pair.base_estimator.classes_)
+        params = (columns, np.array([c.a_ for c in pair.calibrators]), np.array([c.b_ for c in pair.calibrators]))
+        model.__dict__["_sigmoids"] = params
+    columns, a, b = params
+    scores = pair.base_estimator.decision_function(matrix)
+    proba = np.zeros((scores.shape[0], len(pair.classes)))
+    proba[:, columns] = expit(-(a * scores + b))
+    total = proba.sum(axis=1)[:, np.newaxis]
+    proba = np.divide(proba, total, out=np.full_like(proba, 1 / len(pair.classes)), where=total != 0)
+    proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+    return proba
+
+
 class TextFeatures:
     """Word and character tf-idf beside the weighted mean word vector."""
 
@@ -82,7 +122,7 @@ class TextFeatures:
                        self._dense(docs)]).tocsr()
 
     def transform(self, texts: List[Text], docs: List[Any]):
-        return hstack([self.words.transform(texts), self.chars.transform(texts), self._dense(docs)]).tocsr()
+        return hstack([tfidf(self.words, texts), tfidf(self.chars, texts), self._dense(docs)]).tocsr()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -159,7 +199,7 @@ class LinearIntentAndTopic(GraphComponent, IntentClassifier):
             return messages
         matrix = self.features.transform([m.get(TEXT) or "" for m in messages],
                                          [m.get(SPACY_DOCS[TEXT]) for m in messages])
-        for message, probabilities in zip(messages, self.model.predict_proba(matrix)):
+        for message, probabilities in zip(messages, calibrated_proba(self.model, matrix)):
             self._annotate(message, dict(zip(self.model.classes_, probabilities.tolist())))
         return messages
 

@@ -136,3 +136,30 @@ def test_an_empty_message_without_a_doc_is_classified_not_a_crash(nlp, storage):
         m = Message(data={"text": text})  # no SPACY_DOCS entry, as Rasa leaves it
         component.process([m])
         assert m.get("intent")["name"] in {"greet", "check_eligibility", "faq"}
+
+
+@pytest.mark.parametrize("analyzer,ngrams", [("word", (1, 2)), ("char_wb", (2, 5))])
+def test_the_fast_tfidf_is_scikit_learns(analyzer, ngrams):
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from kvisa_nlu.linear_classifier import tfidf
+
+    texts = [t for examples in EXAMPLES.values() for t in examples]
+    vectorizer = TfidfVectorizer(analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True).fit(texts)
+    asked = ["how much is the fee fee fee", "unknown words only zzz", "", "Hello, can my WIFE come?"]
+    assert np.allclose(tfidf(vectorizer, asked).toarray(), vectorizer.transform(asked).toarray())
+    assert tfidf(vectorizer, asked).shape == (4, len(vectorizer.vocabulary_))
+
+
+def test_the_fast_probabilities_are_scikit_learns(nlp, storage):
+    import numpy as np
+
+    from kvisa_nlu.linear_classifier import calibrated_proba
+
+    component = trained(nlp, storage)
+    texts = ["how much is it", "hello there", "can my kids come", "am I eligible", "zzz", ""]
+    matrix = component.features.transform(texts, [nlp(t) for t in texts])
+    fast = calibrated_proba(component.model, matrix)
+    assert np.allclose(fast, component.model.predict_proba(matrix))
+    assert np.allclose(calibrated_proba(component.model, matrix), fast)  # the second time, from kept sigmoids
