@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 import kvisa
 from actions.common import latest_text, requested_slot
-from actions.profile_slots import PROFILE, form_values
+from actions.profile_slots import FOR_SOMEONE_ELSE, PENDING, PROFILE, form_values
 
 EXPLAINED_SLOTS = set(kvisa.CRITERIA) | {"purpose"}
 
@@ -36,8 +36,8 @@ class ActionResetEligibility(Action):
         dispatcher.utter_message(response="utter_reset")
         return [SlotSet(name, None) for name in kvisa.CRITERIA] + [SlotSet(PROFILE, None),
                                                                    SlotSet("failed_attempts", None),
-                                                                   SlotSet("what_if_pending", None),
-                                                                   SlotSet("for_someone_else", None)]
+                                                                   SlotSet(PENDING, None),
+                                                                   SlotSet(FOR_SOMEONE_ELSE, None)]
 
 
 class ActionStopEligibilityForm(Action):
@@ -49,7 +49,7 @@ class ActionStopEligibilityForm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_stopped")
-        return [SlotSet("what_if_pending", None)]
+        return [SlotSet(PENDING, None)]
 
 
 def stated_facts(text: str) -> int:

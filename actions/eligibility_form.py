@@ -12,11 +12,11 @@ from rasa_sdk.types import DomainDict
 
 import kvisa
 from actions.common import echo, latest_text, requested_slot
-from actions.profile_slots import ANSWER_INTENTS, PROFILE, form_values, merge, slot_events, stored_profile
-from actions.verdict import PENDING, assessed_profile
+from actions.profile_slots import (ANSWER_INTENTS, FOR_SOMEONE_ELSE, PENDING, PROFILE, form_values, merge,
+                                   slot_events, stored_profile)
+from actions.verdict import assessed_profile
 from kvisa.text import looks_like_a_question
 
-FOR_SOMEONE_ELSE = "for_someone_else"
 
 SUMMARY = {
     "age": lambda value: f"age {value}",

@@ -10,6 +10,8 @@ from rasa_sdk import Tracker
 import kvisa
 
 PROFILE = "profile"
+PENDING = "what_if_pending"  # a what-if waiting for a fact the form asks for (actions/verdict.py)
+FOR_SOMEONE_ELSE = "for_someone_else"  # the questions say "they" (domain/core.yml)
 # Intents whose message is an answer or a statement of facts: a bare "27" or "physics" is read as the answer
 # to the question being asked only in these (not in "is 45 the limit?").
 ANSWER_INTENTS = {"inform", "check_eligibility", "what_if", "nlu_fallback", "affirm", "deny", None}

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 import kvisa
 from actions.common import latest_text
-from actions.profile_slots import merge, stored_profile
+from actions.profile_slots import PENDING, merge, stored_profile
 
 HEADLINES = {
     kvisa.Outcome.LIKELY_ELIGIBLE: "Likely eligible: on what is published, {whose} profile fits the K visa.",
@@ -58,8 +58,6 @@ def send_verdict(dispatcher: CollectingDispatcher, verdict: kvisa.Verdict) -> No
     # One message with both forms: text channels show the text, the web page draws the card instead.
     dispatcher.utter_message(text=render(verdict), json_message=verdict.to_payload())
 
-
-PENDING = "what_if_pending"
 
 
 def assessed_profile(tracker: Tracker) -> kvisa.Profile:
