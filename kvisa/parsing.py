@@ -202,7 +202,7 @@ def _fuzzy_field(text: str) -> Optional[FieldResult]:
     return _field_result(loose.get(best[0]), best[0], fuzzy=True)
 
 
-_FIELD_SHORT_WORDS = [(re.compile(r"\beng\b\.?", re.IGNORECASE), "engineering"),
+_FIELD_SHORT_WORDS = [(re.compile(r"\beng(?:g|ineerin)?\b\.?", re.IGNORECASE), "engineering"),
                       (re.compile(r"\bsci\b\.?", re.IGNORECASE), "science")]
 
 

@@ -431,6 +431,11 @@ def _field_right_after(text: str) -> Optional[str]:
     return parsed.name if parsed.name and not parsed.problem else None
 
 
+@lru_cache(maxsize=None)
+def _names_without_field() -> frozenset:
+    return frozenset(normalise(str(n)) for n in data("degrees").get("names_without_field") or [])
+
+
 def _first_field(segment: str, as_written: Optional[str] = None) -> Optional[tuple[int, str]]:
     """The first field named in a piece of text; capitals-only keywords ("IT") are looked up in `as_written`,
     the same piece with its capitals (same offsets)."""
@@ -498,9 +503,23 @@ _CAPITALISED_INSTITUTION = re.compile(
     r"\s*(?:" + _NAME_WORD + r"\s*){1,4})?")
 
 
+_AFFILIATED = re.compile(r"\baffiliated\b")
+
+
+def _affiliated_college(text: str) -> str:
+    """'its a private engineering college in coimbatore, affiliated to anna university' -> the words naming the
+    college before 'affiliated' (at most eight), as the user wrote them."""
+    before = re.split(r"\baffiliated\b", text, maxsplit=1, flags=re.IGNORECASE)[0]
+    words = re.sub(r"^.*\b(?:from|at|is|its|it's)\s+", "", before.strip(" ,;.-"), flags=re.IGNORECASE).split()
+    return " ".join(words[-8:]).strip(" ,;.-")[:80] or text.strip()[:80]
+
+
 def _institution_in(segment: str, as_written: Optional[str] = None) -> tuple[Optional[str], Optional[str]]:
     """(canonical name or UNLISTED, the text as written) for the institution named in a piece of text."""
     best = _longest_whole_name(_institution_index(), segment)
+    if best and _AFFILIATED.search(normalise(segment)[max(0, best.start - 30):best.start]):
+        # "a private college affiliated to Anna University": the degree is the college's, not on our list
+        return UNLISTED, _affiliated_college(as_written or segment)
     if best:
         return best.value["name"], best.phrase
     if as_written:
@@ -575,6 +594,14 @@ def _degrees(text: str) -> tuple[list[Degree], bool]:
     low = keep.lower()
     mentions = _mentions(keep, low)
     online_anywhere = bool(_online_words().search(low))
+    # "Doctor of Philosophy in physics": the subject word inside such a name is not the degree's field, so
+    # fields are looked for with those names blanked out (same offsets)
+    field_low, field_keep = low, keep
+    for m in mentions:
+        if normalise(m.written) in _names_without_field():
+            blank = " " * (m.end - m.start)
+            field_low = field_low[:m.start] + blank + field_low[m.end:]
+            field_keep = field_keep[:m.start] + blank + field_keep[m.end:]
     out: list[Degree] = []
     last_end = len(low)  # where the text about the last degree ends (before a clause about something else)
     for i, m in enumerate(mentions):
@@ -588,7 +615,7 @@ def _degrees(text: str) -> tuple[list[Degree], bool]:
         prev_end = mentions[i - 1].end if i else 0
         segment = low[seg_start:seg_end]
         # The field of this degree: after it ("MSc in robotics"), else just before it ("a physics PhD").
-        found = _first_field(segment, keep[seg_start:seg_end])
+        found = _first_field(field_low[seg_start:seg_end], field_keep[seg_start:seg_end])
         field_name = found[1] if found and found[0] <= 60 else None
         if field_name is None:
             field_name = _field_right_after(keep[m.end:seg_end])
@@ -624,13 +651,15 @@ def _degrees(text: str) -> tuple[list[Degree], bool]:
         # No degree named, but a listed institution ("what if my degree was from MIT?", "I studied at Tsinghua"):
         # the institution of the degree still to be named. Not a workplace ("I work at Tsinghua").
         named = _longest_whole_name(_institution_index(), low)
-        if named is not None and not _WORKPLACE_BEFORE.search(low[max(0, named.start - 40):named.start]):
+        if named is not None and _AFFILIATED.search(low[max(0, named.start - 30):named.start]):
+            out.append(Degree("", institution=UNLISTED, institution_text=_affiliated_college(keep)))
+        elif named is not None and not _WORKPLACE_BEFORE.search(low[max(0, named.start - 40):named.start]):
             out.append(Degree("", institution=named.value["name"]))
     if len(out) == 1 and (out[0].field is None or out[0].institution is None):
         # One degree: a field or institution anywhere in the message is that degree's.
         d = out[0]
         about = low[:last_end]  # not a later clause about work ("... and now I teach at X")
-        field_name = d.field or _field_in(about)
+        field_name = d.field or _field_in(field_low[:last_end])
         institution, written = (d.institution, d.institution_text)
         if institution is None:
             institution, written = _institution_in(about)
@@ -795,7 +824,9 @@ def answer_profile(text: str, asked: Optional[str], today: Optional[_dt.date] = 
     elif asked == "institution" and not any(d.institution for d in profile.degrees):
         parsed = match_institution(text)
         inst = written = None
-        if parsed.listed:
+        if parsed.listed and _AFFILIATED.search(text.lower()):
+            inst, written = UNLISTED, _affiliated_college(text)  # a college affiliated to a listed university
+        elif parsed.listed:
             inst = parsed.name
         elif parsed.name or _unnamed_institution().search(text.lower()):
             inst, written = UNLISTED, parsed.name

@@ -14,6 +14,8 @@ profile reader finds a fact in it, it is `inform` (facts given), with `statement
 "sorry, I didn't understand"."""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -23,6 +25,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from kvisa.datafiles import data
 from kvisa.profile import extract_profile
 from kvisa.text import looks_like_a_question
 
@@ -36,6 +39,17 @@ def fact_count(text: Text) -> int:
                                            for d in profile.degrees)
 
 
+@lru_cache(maxsize=None)
+def _request_words() -> re.Pattern:
+    words = sorted((str(w).lower() for w in data("people")["asks_to_be_checked"]), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")", re.IGNORECASE)
+
+
+def asks_to_be_checked(text: Text) -> bool:
+    """'check my profile', 'am I eligible', 'kindly advise', 'puedo aplicar' (kvisa/data/people.yml)."""
+    return bool(_request_words().search(text or ""))
+
+
 def topic_confidence(message: Message) -> Optional[float]:
     response = ((message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}).get("response") or {}
     return response.get("confidence")
@@ -46,13 +60,15 @@ class ProfileOverUnsureFaq(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"min_facts": 3, "max_topic_confidence": 0.3, "intent": "check_eligibility",
-                "unsure_below": 0.45, "statement_intent": "inform", "statement_confidence": 0.6}
+                "unsure_below": 0.45, "ambiguity_below": 0.05, "statement_intent": "inform",
+                "statement_confidence": 0.6}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.min_facts = int(config["min_facts"])
         self.max_topic_confidence = float(config["max_topic_confidence"])
         self.intent = config["intent"]
         self.unsure_below = float(config["unsure_below"])
+        self.ambiguity_below = float(config["ambiguity_below"])
         self.statement_intent = config["statement_intent"]
         self.statement_confidence = float(config["statement_confidence"])
 
@@ -65,12 +81,45 @@ class ProfileOverUnsureFaq(GraphComponent):
         for message in messages:
             self._reconsider(message)
             self._reconsider_unsure_statement(message)
+            self._statement_or_request(message)
         return messages
+
+    def _unsure(self, message: Message) -> bool:
+        """No intent reaches the fallback threshold, or the first two are as close as the fallback's ambiguity."""
+        ranking = [r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []]
+        top = (message.get(INTENT) or {}).get("confidence", 1.0)
+        return top < self.unsure_below or (len(ranking) > 1 and ranking[0] - ranking[1] < self.ambiguity_below)
+
+    def _statement_or_request(self, message: Message) -> None:
+        """Between the two intents that start the check, the words decide: a fact or two given without a question
+        or a request are `inform`; a message that asks ("can I apply?", "check for my son") is
+        `check_eligibility`."""
+        intent = message.get(INTENT) or {}
+        text = message.get(TEXT) or ""
+        asks = looks_like_a_question(text) or asks_to_be_checked(text)
+        # a whole profile without a question is still a profile given to be checked
+        if intent.get("name") == self.intent and not asks and 1 <= fact_count(text) < self.min_facts:
+            self._choose(message, self.statement_intent)
+        elif intent.get("name") == self.statement_intent and asks:
+            self._choose(message, self.intent)
+
+    @staticmethod
+    def _choose(message: Message, name: Text) -> None:
+        """`name` takes the first place and its confidence; the intent it replaces takes name's old one."""
+        intent = message.get(INTENT) or {}
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        before = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == name), 0.0)
+        chosen = {"name": name, "confidence": intent.get("confidence", 1.0)}
+        demoted = {"name": intent.get("name"), "confidence": before}
+        others = [r for r in ranking if r.get("name") not in (name, intent.get("name"))]
+        message.set(INTENT, chosen, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, sorted([chosen, demoted, *others], key=lambda r: -r["confidence"]),
+                    add_to_output=True)
 
     def _reconsider_unsure_statement(self, message: Message) -> None:
         intent = message.get(INTENT) or {}
         text = message.get(TEXT) or ""
-        if not intent or intent.get("confidence", 1.0) >= self.unsure_below or looks_like_a_question(text):
+        if not intent or not self._unsure(message) or looks_like_a_question(text):
             return
         if fact_count(text) < 1:
             return

@@ -457,3 +457,30 @@ def test_a_degree_not_held_in_other_languages_is_not_a_degree(text, expected):
 
 def test_field_names_in_korean():
     assert [d.field for d in read("석사 in 전자공학 from KAIST").degrees] == ["Electronic engineering"]
+
+
+@pytest.mark.parametrize("text,field", [
+    ("I hold a Doctor of Philosophy in physics", "Physics"),
+    ("Doctor of Philosophy (Ph.D.), awarded in 2023", None),
+    ("a Master of Philosophy", None),
+    ("PhD in philosophy", "Philosophy and ethics"),
+    ("Bachelor of Computer Science", "Computer science"),
+])
+def test_the_subject_word_in_doctor_of_philosophy_is_not_the_field(text, field):
+    """A physics PhD holder was told 'not eligible' for a degree in philosophy."""
+    assert [d.field for d in read(text).degrees] == [field]
+
+
+def test_a_college_affiliated_to_a_listed_university_is_not_that_university():
+    profile = read("I did my BE from a private college affiliated to Anna University")
+    assert [(d.institution, d.institution_text) for d in profile.degrees] == [(UNLISTED, "a private college")]
+    assert [d.institution for d in read("BE from Anna University").degrees] == ["Anna University"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("pregrado en agronomía", ["bachelor"]), ("secundaria completa nomas", ["below_bachelor"]),
+    ("12th pass with PCM", ["below_bachelor"]), ("BSS and MSS in Economics", ["bachelor", "master"]),
+    ("no estudié carrera", ["below_bachelor"]),
+])
+def test_degree_names_from_latin_america_and_south_asia(text, expected):
+    assert levels(read(text)) == expected

@@ -63,3 +63,31 @@ def test_an_unsure_statement_of_facts_is_facts_given(text):
 ])
 def test_other_unsure_messages_are_left_as_they_are(text, confidence):
     assert unsure(text, confidence=confidence).get("intent") == {"name": "faq", "confidence": confidence}
+
+
+def ranked(text, first, second, confidence=0.7):
+    message = Message(data={"text": text})
+    message.set("intent", {"name": first, "confidence": confidence})
+    message.set("intent_ranking", [{"name": first, "confidence": confidence}, {"name": second, "confidence": 0.2}])
+    return component.process([message])[0]
+
+
+@pytest.mark.parametrize("text,first,second,expected", [
+    ("26 yrs old", "check_eligibility", "inform", "inform"),  # a fact, no question, no request
+    ("I have a master in chemistry, am I eligible", "inform", "check_eligibility", "check_eligibility"),
+    ("mi hijo tiene 25 años, puedo aplicar por él", "inform", "check_eligibility", "check_eligibility"),
+    # a whole profile without a question is a profile given to be checked
+    ("29, PhD in physics from ETH Zurich", "check_eligibility", "inform", "check_eligibility"),
+    ("check my eligibility please", "check_eligibility", "inform", "check_eligibility"),  # no fact at all
+])
+def test_a_statement_or_a_request(text, first, second, expected):
+    message = ranked(text, first, second)
+    assert message.get("intent") == {"name": expected, "confidence": 0.7}
+    assert [r["name"] for r in message.get("intent_ranking")][0] == expected
+
+
+def test_two_intents_as_close_as_the_fallbacks_ambiguity_count_as_unsure():
+    message = Message(data={"text": "age 32"})
+    message.set("intent", {"name": "greet", "confidence": 0.5})
+    message.set("intent_ranking", [{"name": "greet", "confidence": 0.5}, {"name": "thank", "confidence": 0.48}])
+    assert component.process([message])[0].get("intent") == {"name": "inform", "confidence": 0.6}
