@@ -377,6 +377,7 @@ def test_indonesian_degree_levels_in_lowercase(text, level):
     ("treinta y uno", 31, None), ("trente-deux", 32, None), ("quarenta e cinco", 45, None),
     ("trentaquattro anni", 34, None), ("veintiocho", 28, None), ("nasci em 1991", 35, "born in 1991"),
     ("1993 doğumluyum", 33, "born in 1993"), ("urodziłem się w 1989", 37, "born in 1989"),
+    ("četrdeset dve", 42, None), ("сорок два", 42, None), ("otuz iki yaşındayım", 32, None),
 ])
 def test_the_answer_to_the_age_question_in_other_words(answer, age, note):
     from kvisa.profile import answer_profile
