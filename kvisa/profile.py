@@ -128,7 +128,9 @@ def _age_grammar():
         # "turning 30 next month", "I'll be 30 in March": the age today is one less
         "turning": re.compile(r"\b(?:turning|turn|i'?ll\s+be|i\s+will\s+be|going\s+to\s+be|gonna\s+be)\s+" + n + r"\b"
                               r"(?!\s*(?:years?\s+)?(?:of|in\s+(?:the|industry)))"),
-        "born": re.compile(r"\b(?:born|dob|date\s+of\s+birth|d\.o\.b\.?)\s*(?:is|:|-|in|on)?\s*"
+        # "born in 1994", and in other languages: nací en, nasci em, né en, geboren, nato nel, lahir tahun
+        "born": re.compile(r"\b(?:born|dob|date\s+of\s+birth|d\.o\.b\.?|nac[ií]|nasci|n[ée]e?(?=\s+en\b)|geboren|"
+                           r"nat[oa]|lahir|sinh\s+năm|doğdum)\s*(?:is|:|-|in|on|en|em|el|nel|im|am|tahun|năm)?\s*"
                            r"(?:(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s./-]+(?P<m>[a-z]+|\d{1,2})[\s,./-]+)?"
                            r"(?P<y>(?:19|20)\d\d)\b"),
         "stated": [
@@ -405,6 +407,11 @@ def _is_in_progress(low: str, mention: _Mention, prev_end: int, seg_end: int) ->
 def _field_in(segment: str) -> Optional[str]:
     found = _exact_field(segment)
     return found.name if found else None
+
+
+def field_named_in(text: str) -> bool:
+    """Whether a field of study is named anywhere in the message (by its listed names and keywords)."""
+    return _field_in(str(text or "")[:MAX_TEXT]) is not None
 
 
 _AFTER_DEGREE = re.compile(r"^[\s:(-]*(?:(?:degree|diploma|programme|program|course|studies)\s+)?"

@@ -26,17 +26,21 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from kvisa.datafiles import data
-from kvisa.profile import extract_profile
+from kvisa.profile import extract_profile, field_named_in
 from kvisa.text import looks_like_a_question
 
 RETRIEVAL_INTENT = "faq"
 
 
 def fact_count(text: Text) -> int:
-    """Age, each degree, and each degree's field and institution, as kvisa.profile reads them."""
+    """Age, each degree, and each degree's field and institution, as kvisa.profile reads them; teaching or
+    research work; a field named without a degree ("my field is agronomy")."""
     profile = extract_profile(text)
-    return (profile.age is not None) + sum(1 + (d.field is not None) + (d.institution is not None)
-                                           for d in profile.degrees)
+    count = (profile.age is not None) + sum(1 + (d.field is not None) + (d.institution is not None)
+                                            for d in profile.degrees) + profile.teaching_or_research
+    if not any(d.field for d in profile.degrees) and field_named_in(text):
+        count += 1
+    return count
 
 
 @lru_cache(maxsize=None)
@@ -119,12 +123,19 @@ class ProfileOverUnsureFaq(GraphComponent):
     def _reconsider_unsure_statement(self, message: Message) -> None:
         intent = message.get(INTENT) or {}
         text = message.get(TEXT) or ""
-        if not intent or not self._unsure(message) or looks_like_a_question(text):
+        if not intent or not self._unsure(message):
             return
-        if fact_count(text) < 1:
+        facts = fact_count(text)
+        if facts < 1:
             return
-        chosen = {"name": self.statement_intent, "confidence": self.statement_confidence}
-        others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.statement_intent]
+        # a whole profile with a question the classifier cannot place ("naci en 1983 y tengo maestria en
+        # estadistica por la PUC de Chile. aplica para mi?") asks to be checked; fewer facts, no question: facts given
+        asks = looks_like_a_question(text) or asks_to_be_checked(text)
+        if asks and facts < self.min_facts:
+            return
+        name = self.intent if asks else self.statement_intent
+        chosen = {"name": name, "confidence": self.statement_confidence}
+        others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
         message.set(INTENT, chosen, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [chosen, *others], add_to_output=True)
 

@@ -485,3 +485,9 @@ def test_a_college_affiliated_to_a_listed_university_is_not_that_university():
 ])
 def test_degree_names_from_latin_america_and_south_asia(text, expected):
     assert levels(read(text)) == expected
+
+
+@pytest.mark.parametrize("text,age", [("naci en 1983 y tengo maestria", 43), ("nasci em 1990 e sou engenheiro", 36),
+                                      ("je suis né en 1992", 34), ("saya lahir tahun 1995", 31)])
+def test_born_in_other_languages(text, age):
+    assert read(text).age == age

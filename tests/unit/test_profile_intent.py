@@ -91,3 +91,17 @@ def test_two_intents_as_close_as_the_fallbacks_ambiguity_count_as_unsure():
     message.set("intent", {"name": "greet", "confidence": 0.5})
     message.set("intent_ranking", [{"name": "greet", "confidence": 0.5}, {"name": "thank", "confidence": 0.48}])
     assert component.process([message])[0].get("intent") == {"name": "inform", "confidence": 0.6}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("naci en 1983 y tengo maestria en estadistica por la PUC de Chile. aplica para mi?", "check_eligibility"),
+    ("ok so i work as a research assistant at a lab in Pune", "inform"),  # the teaching or research route
+    ("my field is agronomy", "inform"),  # a field named without a degree
+])
+def test_what_an_unsure_message_with_facts_is(text, expected):
+    assert unsure(text).get("intent") == {"name": expected, "confidence": 0.6}
+
+
+def test_the_profile_reader_counts_teaching_and_a_field_without_a_degree():
+    assert fact_count("I am a lecturer at a university") == 1
+    assert fact_count("my field is agronomy") == 1
