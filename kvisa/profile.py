@@ -345,7 +345,8 @@ def _teaches_a_subject_outside_stem(after: str) -> bool:
 
 
 _NEGATED = re.compile(r"\b(?:no|not|without|never|nor|neither|don'?t\s+have|didn'?t\s+(?:get|finish|complete)|"
-                      r"never\s+(?:finished|completed|got)|"
+                      r"never\s+(?:finished|completed|got|did|had|done)|didn'?t\s+do|did\s+not\s+do|haven'?t\s+(?:done|got)|"
+                      r"não\s+tenho|nao\s+tenho|no\s+tengo|nunca\s+(?:hice|fiz|terminé|termine)|"
                       # "sin la licenciatura", "sem o bacharelado", "sans licence", "ohne Bachelor", "senza laurea"
                       r"sin|sem|sans|ohne|senza|bez|tanpa)"
                       r"(?:\s+(?:a|an|any|other|my|the|further|real|formal|la|el|o|a|le|la|il|den|die|das|mi|meu))*\s*$")

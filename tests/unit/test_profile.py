@@ -491,3 +491,15 @@ def test_degree_names_from_latin_america_and_south_asia(text, expected):
                                       ("je suis né en 1992", 34), ("saya lahir tahun 1995", 31)])
 def test_born_in_other_languages(text, age):
     assert read(text).age == age
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("soy ingeniero químico de la UNAM", [("bachelor", "Chemical engineering", False)]),
+    ("kandidat tehnicheskih nauk in metallurgy", [("doctorate", "Metallurgy", False)]),
+    ("Mag. pharm. from Graz", [("master", None, False)]),
+    ("doctora en ciencias naturales", [("doctorate", "Natural sciences (combined)", False)]),
+    ("im final yr btech", [("bachelor", None, True)]),
+    ("I teach but I never did the PhD", []),
+])
+def test_titles_and_years_of_study_in_many_countries(text, expected):
+    assert [(d.level, d.field, d.in_progress) for d in read(text).degrees] == expected
