@@ -280,7 +280,8 @@ def _institution_index() -> PhraseIndex:
 
 # "univ of tokyo", "uni of melbourne", "inst. of technology"
 _SHORT_WORDS_LONG = {"univ": "University", "uni": "University", "inst": "Institute"}
-_SHORT_WORDS = re.compile(r"\b(?:univ|uni|inst)\b\.?(?=\s+of\b)", re.IGNORECASE)
+# "univ of tokyo", and "dhaka uni", "tomsk state univ": the word University
+_SHORT_WORDS = re.compile(r"\b(?:univ|uni|inst)\b\.?(?=\s+of\b)|(?<=\w )(?:univ|uni)\b\.?", re.IGNORECASE)
 
 # A listed name followed by one of these is the start of a longer, other name:
 # "Zhejiang University of Technology" is not "Zhejiang University".

@@ -344,7 +344,8 @@ def _teaches_a_subject_outside_stem(after: str) -> bool:
     return parse_field(subject).status == "not_stem"
 
 
-_NEGATED = re.compile(r"\b(?:no|not|without|never|nor|neither|don'?t\s+have|didn'?t\s+(?:get|finish|complete)|"
+_NEGATED = re.compile(r"\b(?:no|not|without|never|nor|neither|don'?t\s+have|don'?t\s+hold|do\s+not\s+hold|"
+                      r"doesn'?t\s+(?:have|hold)|does\s+not\s+(?:have|hold)|didn'?t\s+(?:get|finish|complete)|"
                       r"never\s+(?:finished|completed|got|did|had|done)|didn'?t\s+do|did\s+not\s+do|haven'?t\s+(?:done|got)|"
                       r"não\s+tenho|nao\s+tenho|no\s+tengo|nunca\s+(?:hice|fiz|terminé|termine)|"
                       # "sin la licenciatura", "sem o bacharelado", "sans licence", "ohne Bachelor", "senza laurea"
@@ -594,10 +595,19 @@ def _merge_repeats(degrees: list, mentions: list) -> tuple[list, list]:
     return kept_d, kept_m
 
 
+def _long_word(m: re.Match) -> str:
+    """'univ of tokyo' -> 'University of tokyo'; 'dhaka uni' -> 'dhaka university' (in the case of the words before,
+    so that a lowercase name stays one that the lowercase rules read)."""
+    from kvisa.parsing import _SHORT_WORDS_LONG
+    long = _SHORT_WORDS_LONG[m.group(0).lower().rstrip(".")]
+    before = m.string[max(0, m.start() - 2):m.start()]
+    return long.lower() if before.strip() and before.strip()[-1].islower() else long
+
+
 def _degrees(text: str) -> tuple[list[Degree], bool]:
     from kvisa.parsing import _SHORT_WORDS, _SHORT_WORDS_LONG
     # "univ of tokyo", "uni of melbourne" -> "University of ..." before anything is matched
-    text = _SHORT_WORDS.sub(lambda m: _SHORT_WORDS_LONG[m.group(0).lower().rstrip(".")], text)
+    text = _SHORT_WORDS.sub(_long_word, text)
     keep = _keep_case(text)
     low = keep.lower()
     mentions = _mentions(keep, low)
@@ -640,6 +650,8 @@ def _degrees(text: str) -> tuple[list[Degree], bool]:
         if institution is None:
             before = low[max(prev_end, m.start - 60):m.start]
             inst_before = _longest_whole_name(_institution_index(), before) if before.strip() else None
+            if inst_before and _WORKPLACE_BEFORE.search(normalise(before)[max(0, inst_before.start - 40):inst_before.start]):
+                inst_before = None  # "I teach at Monash, but my only degree is ...": a workplace, not the degree's
             if inst_before:
                 institution, written_inst = inst_before.value["name"], inst_before.phrase
         before = _CLAUSE_BEFORE.split(low[max(prev_end, m.start - 40):m.start])[-1]
@@ -671,6 +683,9 @@ def _degrees(text: str) -> tuple[list[Degree], bool]:
         institution, written = (d.institution, d.institution_text)
         if institution is None:
             institution, written = _institution_in(about)
+            at = about.find((written or "").lower()) if written else -1
+            if institution and at >= 0 and _WORKPLACE_BEFORE.search(about[max(0, at - 40):at]):
+                institution = written = None  # "I teach computer science at Monash, my degree is ...": a workplace
         out[0] = replace(d, field=field_name, institution=institution,
                          institution_text=written if institution == UNLISTED else None)
     return out, online_anywhere

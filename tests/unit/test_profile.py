@@ -503,3 +503,13 @@ def test_born_in_other_languages(text, age):
 ])
 def test_titles_and_years_of_study_in_many_countries(text, expected):
     assert [(d.level, d.field, d.in_progress) for d in read(text).degrees] == expected
+
+
+@pytest.mark.parametrize("text,institutions", [
+    ("my younger bro is 21 doing final yr bsc physics at dhaka uni", ["University of Dhaka"]),
+    ("I teach computer science at Monash, but my only degree is a bachelor's in economics", [None]),
+    ("I'm a researcher at RIKEN and don't hold a PhD", []),
+    ("termine la lic. en ingenieria en software en linea, sirve eso para algo?", [None]),  # "eso" is not ESO
+])
+def test_institutions_named_short_at_work_or_not_at_all(text, institutions):
+    assert [d.institution for d in read(text).degrees] == institutions
