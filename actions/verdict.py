@@ -85,6 +85,7 @@ class ActionAssessEligibility(Action):
 
 _HYPOTHETICAL_AGE = re.compile(r"\b(?:i|he|she|they)\s+(?:was|were|am|is|are|'m|'s|'re|would\s+be|turned)\s+"
                                r"(\d{2})\b(?!\s*(?:%|years?\s+(?:of|in|at)))")
+_ONLY = re.compile(r"\b(?:only|just|solo|sólo|apenas|seulement|nur)\b")
 _ALSO = ("also", "additionally", "as well", "too", "another", "plus", "in addition")
 
 
@@ -107,7 +108,11 @@ def _with_named_facts(current: kvisa.Profile, text: str) -> kvisa.Profile:
             if said and kvisa.parse_age(said.group(1)).value is not None:
                 change = replace(change, age=int(said.group(1)))
     if not change.degrees:
-        return merge(current, replace(change, applicant=None))
+        field = kvisa.field_named_in_text(text) if change.age is None else None
+        if field:  # "nếu em học văn học (literature) thì sao?": the deciding degree in another field
+            change = replace(change, degrees=(kvisa.Degree("", field=field),))
+        else:
+            return merge(current, replace(change, applicant=None))
     chosen = kvisa.best_degree(current)
     new_degrees = []
     for d in change.degrees:
@@ -123,6 +128,8 @@ def _with_named_facts(current: kvisa.Profile, text: str) -> kvisa.Profile:
         new_degrees.append(d)
     adds = any(word in text.lower() for word in _ALSO)
     kept = list(current.degrees) if adds else [d for d in current.degrees if d is not chosen]
+    if _ONLY.search(text.lower()) and not adds:
+        kept = []  # "what if I had only a diploma in CS?": that would be the only degree
     return replace(current, age=change.age if change.age is not None else current.age,
                    age_note=change.age_note if change.age is not None else current.age_note,
                    degrees=tuple(kept + new_degrees))

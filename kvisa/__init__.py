@@ -12,12 +12,14 @@ from kvisa.parsing import (
     parse_field,
     parse_purpose,
 )
-from kvisa.profile import UNCLEAR, UNLISTED, Degree, Profile, answer_profile, extract_profile, profile_from_answers, undone_facts
+from kvisa.profile import (UNCLEAR, UNLISTED, Degree, Profile, answer_profile, extract_profile, field_named_in_text,
+                           profile_from_answers, undone_facts)
 from kvisa.zvisa import advice
 
 __all__ = [
     "CRITERIA", "Degree", "Outcome", "Profile", "Reason", "Result", "SKIPPED", "UNCLEAR", "UNLISTED", "Verdict",
     "advice", "answer_profile", "assess", "best_degree", "changes", "describe_degree", "extract_profile",
+    "field_named_in_text",
     "level_label", "match_institution", "parse_age", "parse_degree", "parse_field", "parse_purpose",
     "profile_from_answers", "undone_facts",
 ]

@@ -411,9 +411,13 @@ def _field_in(segment: str) -> Optional[str]:
     return found.name if found else None
 
 
+def field_named_in_text(text: str) -> Optional[str]:
+    """The field of study named anywhere in the message (by its listed names and keywords), or None."""
+    return _field_in(str(text or "")[:MAX_TEXT])
+
+
 def field_named_in(text: str) -> bool:
-    """Whether a field of study is named anywhere in the message (by its listed names and keywords)."""
-    return _field_in(str(text or "")[:MAX_TEXT]) is not None
+    return field_named_in_text(text) is not None
 
 
 _AFTER_DEGREE = re.compile(r"^[\s:(-]*(?:(?:degree|diploma|programme|program|course|studies)\s+)?"

@@ -245,3 +245,14 @@ def test_only_a_diploma_in_a_what_if_is_a_lower_degree():
 def test_an_age_said_beside_another_degree_in_a_what_if():
     changed = what_if_profile(CURRENT, "what if I had an MSc from Delft and I was 47?")
     assert changed.age == 47 and [d.level for d in changed.degrees] == ["master"]
+
+
+def test_a_what_if_that_names_only_another_field():
+    changed = what_if_profile(CURRENT, "and if I had studied literature instead?")
+    assert summary(changed) == [("bachelor", "Literature and linguistics", kvisa.UNLISTED)]
+
+
+def test_only_that_degree_in_a_what_if_drops_the_others():
+    current = kvisa.Profile(age=30, degrees=(VIT, kvisa.Degree("master", "Computer science", kvisa.UNLISTED)))
+    changed = what_if_profile(current, "what if I only had a diploma in IT?")
+    assert [d.level for d in changed.degrees] == ["below_bachelor"]
