@@ -331,3 +331,26 @@ def test_rule_states_are_parsed_once_and_are_the_same():
     first = RulePolicy._rule_key_to_state(key)
     assert first == rasa_speedups._original_rule_key_to_state(key) == _json.loads(key)
     assert RulePolicy._rule_key_to_state(key) is first  # parsed once
+
+
+@pytest.mark.parametrize("text,values", [
+    ('/inform{"degree": "master"}', {"age": "29"}), ("How old is {who}?", {"who": "your son"}),
+    ("{age} years", {"age": "29"}), ("{{escaped}} and {missing}", {}), ("/greet", {}), ("plain text", {}),
+])
+def test_responses_are_interpolated_as_rasa_interpolates_them(text, values):
+    from rasa.core.nlg import interpolator
+
+    rasa_speedups.install()
+    assert interpolator.interpolate_text is rasa_speedups._interpolate_text
+    assert rasa_speedups._interpolate_text(text, values) == rasa_speedups._original_interpolate_text(text, values)
+
+
+def test_an_intent_payload_is_not_taken_for_a_placeholder(monkeypatch):
+    from rasa.core.nlg import interpolator
+
+    failures = []
+    monkeypatch.setattr(interpolator.structlogger, "exception", lambda *a, **k: failures.append(a))
+    buttons = {"text": "Which degree?", "buttons": [{"title": "Master's", "payload": '/inform{"degree": "master"}'}]}
+    rasa_speedups.install()
+    assert interpolator.interpolate(buttons, {"age": "29"})["buttons"][0]["payload"] == '/inform{"degree": "master"}'
+    assert failures == []
