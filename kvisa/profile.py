@@ -397,7 +397,7 @@ def _is_in_progress(low: str, mention: _Mention, prev_end: int, seg_end: int) ->
     before = re.split(r"[.;!?]|\bbut\b|\band\b", before)[-1]
     after = low[mention.end:min(seg_end, mention.end + 60)]
     # "a B.A. from Heidelberg, and now I am doing a Master": the next clause is about another degree
-    after = re.split(r"[.;!?]|\bbut\b|\band\s+(?:a|an|my|then|now|currently)\b|\b(?:now|currently)\s+i(?:'m|m)?\b", after)[0]
+    after = re.split(r"[.;!?]|\bbut\b|\band\s+(?:a|an|my|then|now|currently)\b|\b(?:now|currently)\s+(?:i(?:'m|m)?\b|doing|studying|pursuing|enrolled)", after)[0]
     window = before + " " + after
     if _finished_words().search(window):
         return False
@@ -575,7 +575,9 @@ _NEW_CLAUSE = re.compile(
     r"held|received|have\s+(?:a|an|my|another|also)|also\s+(?:did|got|have|hold))\b)")
 _WORKPLACE_BEFORE = re.compile(r"\b(?:work|works|working|worked|teach|teaches|teaching|taught|job|offer|offers|"
                                r"employed|employer|employs|hired|hiring|lecturer|professor|researcher|scientist|"
-                               r"postdoc|intern|internship|visit|visiting|conference)\b")
+                               r"postdoc|intern|internship|visit|visiting|conference|chercheur|chercheuse|forscher|"
+                               r"forscherin|investigador|investigadora|pesquisador|pesquisadora|ricercatore|"
+                               r"ricercatrice|trabajo|trabalho|travaille|arbeite)\b")
 _FIELD_CLAUSE_BEFORE = re.compile(r"[,;.:/+()]|\b(?:and|then|after|afterwards|before|followed|plus|also|with)\b")
 _CLAUSE_BEFORE = re.compile(r"\b(?:and|but|so|while|now)\s+(?:i|i'm|im|i've|ive|we)\b")
 

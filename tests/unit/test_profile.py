@@ -513,3 +513,20 @@ def test_titles_and_years_of_study_in_many_countries(text, expected):
 ])
 def test_institutions_named_short_at_work_or_not_at_all(text, institutions):
     assert [d.institution for d in read(text).degrees] == institutions
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("quick one: BSc from LSE, currently doing an MSc at Imperial", [("bachelor", False), ("master", True)]),
+    ("BEng, he graduates next june", [("bachelor", True)]),
+    ("Mgr. (právo)", [("master", False)]), ("Bc. in computer science", [("bachelor", False)]),
+    ("diplôme d'architecte (bac+6)", [("master", False)]), ("DEC technique", [("below_bachelor", False)]),
+    ("licenta in inginerie mecanica", [("bachelor", False)]), ("because bc my english is bad", []),
+])
+def test_degrees_from_central_europe_france_and_quebec(text, expected):
+    assert [(d.level, d.in_progress) for d in read(text).degrees] == expected
+
+
+def test_a_researcher_in_french_is_the_research_route_and_her_lab_is_not_her_degrees():
+    profile = read("Je suis chercheuse à l'Inria Paris, master en linguistique")
+    assert profile.teaching_or_research is True
+    assert [d.institution for d in profile.degrees] == [None]
