@@ -48,8 +48,11 @@ def merge(old: kvisa.Profile, new: kvisa.Profile) -> kvisa.Profile:
             degrees.append(d)
         else:
             o = degrees[same]
+            # "economics for the BSc, the MSc is data science": naming the degree again to give its field does
+            # not make a degree in progress finished, nor an online one on campus
             degrees[same] = replace(d, field=d.field or o.field, institution=d.institution or o.institution,
-                                    institution_text=d.institution_text or (None if d.institution else o.institution_text))
+                                    institution_text=d.institution_text or (None if d.institution else o.institution_text),
+                                    in_progress=d.in_progress or o.in_progress, online=d.online or o.online)
     skipped = tuple(s for s in old.skipped if not _stated(new, s)) + tuple(s for s in new.skipped if s not in old.skipped)
     return kvisa.Profile(
         age=new.age if new.age is not None else old.age,

@@ -348,3 +348,12 @@ def test_a_profile_for_someone_else_makes_the_questions_say_they():
     assert stored(slots).applicant == "son"
     slots, _ = validate("age", "29")
     assert "for_someone_else" not in slots  # the user's own profile: nothing to change
+
+
+def test_naming_a_degree_in_progress_again_to_give_its_field_keeps_it_in_progress():
+    before = kvisa.extract_profile("BSc from LSE, currently doing an MSc at Imperial")
+    slots, _ = validate("field", "economics for the BSc, the MSc is data science", profile=before)
+    degrees = {d.level: d for d in stored(slots).degrees}
+    assert (degrees["master"].field, degrees["master"].in_progress) == ("Data science", True)
+    assert (degrees["bachelor"].field, degrees["bachelor"].in_progress) == ("Economics", False)
+    assert kvisa.assess(stored(slots)).outcome is not kvisa.Outcome.LIKELY_ELIGIBLE  # the MSc does not count yet
