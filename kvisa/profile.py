@@ -398,7 +398,7 @@ def _is_in_progress(low: str, mention: _Mention, prev_end: int, seg_end: int) ->
     after = low[mention.end:min(seg_end, mention.end + 60)]
     # "a B.A. from Heidelberg, and now I am doing a Master": the next clause is about another degree
     after = re.split(r"[.;!?]|\bbut\b|\band\s+(?:a|an|my|then|now|currently)\b|\b(?:now|currently)\s+(?:i(?:'m|m)?\b|doing|studying|pursuing|enrolled)", after)[0]
-    window = before + " " + after
+    window = before + " | " + after  # not one phrase across the degree's name: "finish | in physics"
     if _finished_words().search(window):
         return False
     return bool(_progress_words().search(window))
@@ -487,7 +487,10 @@ def _places() -> frozenset:
 
 
 def _is_a_place(name: str) -> bool:
-    return " ".join(name.lower().split()).strip(" .,") in _places()
+    """A country or region's name, or a name that starts with one ("Switzerland Wondering", from "PhD from
+    Switzerland. Wondering ...", where the full stop was lost)."""
+    words = " ".join(name.lower().split()).strip(" .,").split()
+    return any(" ".join(words[:n]) in _places() for n in range(1, min(len(words), 3) + 1))
 
 
 def _not_a_name(name: str) -> bool:

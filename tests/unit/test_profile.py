@@ -530,3 +530,17 @@ def test_a_researcher_in_french_is_the_research_route_and_her_lab_is_not_her_deg
     profile = read("Je suis chercheuse à l'Inria Paris, master en linguistique")
     assert profile.teaching_or_research is True
     assert [d.institution for d in profile.degrees] == [None]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("I just finish ptychio in physics and want to try China", [("bachelor", False)]),  # "finish | in physics"
+    ("I finish my bachelor next year", [("bachelor", True)]),
+])
+def test_finished_or_not_is_read_on_each_side_of_the_degree(text, expected):
+    assert [(d.level, d.in_progress) for d in read(text).degrees] == expected
+
+
+def test_a_country_after_from_is_not_an_institution_even_run_into_the_next_sentence():
+    profile = read("Greek civil engineer here, PhD from Switzerland. Wondering if the K visa is for me")
+    assert [d.institution for d in profile.degrees] == [None]
+    assert [d.institution for d in read("a BSc from Kenya Methodist University").degrees] == [UNLISTED]
