@@ -103,6 +103,7 @@ shell: setup
 bench: setup
 	$(PY) bench/against_starter_bot.py --write-docs
 	$(PY) bench/channel_latency.py
+	$(PY) bench/tracker_store.py
 
 # Retention: deletes whole conversations idle for more than DAYS days from TRACKER_URL's database.
 purge: $(STAMP)
