@@ -350,11 +350,13 @@ _NEGATED = re.compile(r"\b(?:no|not|without|never|nor|neither|don'?t\s+have|don'
                       r"não\s+tenho|nao\s+tenho|no\s+tengo|nunca\s+(?:hice|fiz|terminé|termine)|"
                       # "sin la licenciatura", "sem o bacharelado", "sans licence", "ohne Bachelor", "senza laurea"
                       r"sin|sem|sans|ohne|senza|bez|tanpa)"
-                      r"(?:\s+(?:a|an|any|other|my|the|further|real|formal|la|el|o|a|le|la|il|den|die|das|mi|meu))*\s*$")
+                      r"(?:\s+(?:a|an|any|other|my|the|further|real|formal|la|el|o|a|le|la|il|den|die|das|mi|meu|"
+                      r"having|holding|owning|got|get|have))*\s*$")
 
 
 _DOCUMENT_WORDS = {"diploma", "diplom", "diplome", "diplôme"}
-_DOCUMENT_BEFORE = re.compile(r"\b(?:the|his|her|their|our|your|its|this|that|a\s+phd|phd)\s+$")
+_DOCUMENT_BEFORE = re.compile(r"\b(?:the|his|her|their|our|your|its|this|that|which|what|whose|my|each|any|"
+                              r"a\s+phd|phd)\s+$")
 
 
 def _mentions(keep: str, low: str) -> list[_Mention]:

@@ -544,3 +544,16 @@ def test_a_country_after_from_is_not_an_institution_even_run_into_the_next_sente
     profile = read("Greek civil engineer here, PhD from Switzerland. Wondering if the K visa is for me")
     assert [d.institution for d in profile.degrees] == [None]
     assert [d.institution for d in read("a BSc from Kenya Methodist University").degrees] == [UNLISTED]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("J'ai une licence d'éco et un master en statistiques", ["bachelor", "master"]),
+    ("I have Bc. and Ing. from VUT Brno", ["bachelor", "master"]),
+    ("I am not having PhD but working as assistant professor", []),
+    ("33, doktorat z biologii molekularnej", ["doctorate"]),
+    ("a Licence in physics, then a Master in management: which diploma counts?", ["bachelor", "master"]),
+    ("titulaire d'un graduat en électromécanique", [UNCLEAR]),
+    ("I have a driving licence and a BSc", ["bachelor"]),
+])
+def test_more_degree_names_and_the_word_diploma_as_a_document(text, expected):
+    assert levels(read(text)) == expected
