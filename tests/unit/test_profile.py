@@ -557,3 +557,12 @@ def test_a_country_after_from_is_not_an_institution_even_run_into_the_next_sente
 ])
 def test_more_degree_names_and_the_word_diploma_as_a_document(text, expected):
     assert levels(read(text)) == expected
+
+
+@pytest.mark.parametrize("text,field", [
+    ("BE civil from IOE Pulchowk", "Civil engineering"), ("BE electrical from NUST", "Electrical engineering"),
+    ("PhD kémiából, Szegedi Tudományegyetem", "Chemistry"),
+    ("doktorat z biologii molekularnej", "Biochemistry and molecular biology"),
+])
+def test_short_and_foreign_field_names_right_after_a_degree(text, field):
+    assert [d.field for d in read(text).degrees] == [field]
