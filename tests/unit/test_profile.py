@@ -566,3 +566,8 @@ def test_more_degree_names_and_the_word_diploma_as_a_document(text, expected):
 ])
 def test_short_and_foreign_field_names_right_after_a_degree(text, field):
     assert [d.field for d in read(text).degrees] == [field]
+
+
+def test_a_university_town_in_a_cv_style_list():
+    profile = read("42, BSc (Hons) Physics, Imperial (2005); PhD Astrophysics, Durham (2009)")
+    assert [d.institution for d in profile.degrees] == ["Imperial College London", "Durham University"]
