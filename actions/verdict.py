@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 import kvisa
 from actions.common import latest_text
 from actions.profile_slots import PENDING, merge, stored_profile
+from kvisa.profile import DOCUMENT_WORDS
 
 HEADLINES = {
     kvisa.Outcome.LIKELY_ELIGIBLE: "Likely eligible: on what is published, {whose} profile fits the K visa.",
@@ -135,16 +136,13 @@ def _with_named_facts(current: kvisa.Profile, text: str) -> kvisa.Profile:
                    degrees=tuple(kept + new_degrees))
 
 
-_DOCUMENT_WORDS = {"diploma", "diplom", "diplome", "diplôme", "certificate"}
-
-
 _A_DIPLOMA = re.compile(r"\b(?:a|an|only|just|one)\s+(?:[\w-]+\s+)?(?:diploma|diplom|diplome|diplôme|certificate)\b")
 
 
 def _the_same_degrees_document(degree: kvisa.Degree, chosen: kvisa.Degree, text: str) -> bool:
     """'the same diploma from ETH', 'but diploma from Moscow State': in a what-if about a bachelor's or higher (or
     a degree of unclear level), that degree's document; 'only a diploma in CS' is a lower degree."""
-    return (degree.level == "below_bachelor" and degree.written.strip().lower() in _DOCUMENT_WORDS
+    return (degree.level == "below_bachelor" and degree.written.strip().lower() in DOCUMENT_WORDS
             and bool(chosen.level) and chosen.level != "below_bachelor"
             and not _A_DIPLOMA.search(text.lower()))
 

@@ -354,7 +354,8 @@ _NEGATED = re.compile(r"\b(?:no|not|without|never|nor|neither|don'?t\s+have|don'
                       r"having|holding|owning|got|get|have))*\s*$")
 
 
-_DOCUMENT_WORDS = {"diploma", "diplom", "diplome", "diplôme"}
+# a degree's document, which is also the name of a diploma-level qualification (actions/verdict.py reads it too)
+DOCUMENT_WORDS = {"diploma", "diplom", "diplome", "diplôme"}
 _DOCUMENT_BEFORE = re.compile(r"\b(?:the|his|her|their|our|your|its|this|that|which|what|whose|my|each|any|"
                               r"a\s+phd|phd)\s+$")
 
@@ -379,7 +380,7 @@ def _mentions(keep: str, low: str) -> list[_Mention]:
     kept = [m for m in kept if not _NEGATED.search(low[max(0, m.start - 24):m.start])]
     # "wait for the diploma", "my Magistr diploma": the document of a degree, not a diploma-level qualification
     kept = [m for i, m in enumerate(kept)
-            if not (m.written.strip().lower() in _DOCUMENT_WORDS and m.level == "below_bachelor"
+            if not (m.written.strip().lower() in DOCUMENT_WORDS and m.level == "below_bachelor"
                     and (_DOCUMENT_BEFORE.search(low[max(0, m.start - 12):m.start])
                          or (i and 0 <= m.start - kept[i - 1].end <= 1)))]
     merged: list[_Mention] = []

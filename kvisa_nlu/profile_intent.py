@@ -109,7 +109,8 @@ class ProfileOverUnsureFaq(GraphComponent):
 
     @staticmethod
     def _choose(message: Message, name: Text) -> None:
-        """`name` takes the first place and its confidence; the intent it replaces takes name's old one."""
+        """`name` takes the first place and its confidence; the intent it replaces takes name's old one (a swap,
+        so that the fallback classifier after this one sees a clear first choice, not two equal ones)."""
         intent = message.get(INTENT) or {}
         ranking = message.get(INTENT_RANKING_KEY) or []
         before = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == name), 0.0)
@@ -148,13 +149,4 @@ class ProfileOverUnsureFaq(GraphComponent):
             return
         if fact_count(message.get(TEXT) or "") < self.min_facts:
             return
-        # The two intents swap places and confidences, so that the fallback classifier after this one sees a
-        # clear first choice (not two intents with the same confidence).
-        ranking = message.get(INTENT_RANKING_KEY) or []
-        before = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == self.intent), 0.0)
-        chosen = {"name": self.intent, "confidence": intent.get("confidence", 1.0)}
-        demoted = {"name": RETRIEVAL_INTENT, "confidence": before}
-        others = [r for r in ranking if r.get("name") not in (self.intent, RETRIEVAL_INTENT)]
-        message.set(INTENT, chosen, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, sorted([chosen, demoted, *others], key=lambda r: -r["confidence"]),
-                    add_to_output=True)
+        self._choose(message, self.intent)

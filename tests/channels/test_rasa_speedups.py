@@ -199,12 +199,18 @@ def test_the_store_holds_the_same_events_as_with_rasas_count(any_store, monkeypa
     assert read[1].get_slot("age") == "33"
 
 
-def test_a_tracker_read_from_the_store_is_saved_without_counting(sqlite_store, monkeypatch):
+@pytest.fixture
+def counted(monkeypatch):
+    """The speed-ups installed; each time a save falls back on Rasa's count of the stored events, a 1."""
     rasa_speedups.install()
-    counted = []
+    calls = []
     original = rasa_speedups._original_additional_events
     monkeypatch.setattr(rasa_speedups, "_original_additional_events",
-                        lambda *args: counted.append(1) or original(*args))
+                        lambda *args: calls.append(1) or original(*args))
+    return calls
+
+
+def test_a_tracker_read_from_the_store_is_saved_without_counting(sqlite_store, counted):
     _conversation(sqlite_store, "counted", steps=3)
     assert counted == [1]  # only the first save, of a tracker the store never read
 
@@ -275,17 +281,12 @@ def test_an_input_named_like_a_node_is_refused_as_rasa_refuses_it(tmp_path):
             run(runner, {"__message__": "a"}, ["c"])
 
 
-def test_a_new_tracker_is_counted_only_at_its_first_save(sqlite_store, monkeypatch):
+def test_a_new_tracker_is_counted_only_at_its_first_save(sqlite_store, counted):
     import asyncio
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from tests.storage.test_tracker_store import DOMAIN
 
-    rasa_speedups.install()
-    counted = []
-    original = rasa_speedups._original_additional_events
-    monkeypatch.setattr(rasa_speedups, "_original_additional_events",
-                        lambda *args: counted.append(1) or original(*args))
     tracker = DialogueStateTracker("new", DOMAIN.slots)
     tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}, timestamp=1.0))
     asyncio.run(sqlite_store.save(tracker))
