@@ -355,3 +355,41 @@ def test_an_intent_payload_is_not_taken_for_a_placeholder(monkeypatch):
     rasa_speedups.install()
     assert interpolator.interpolate(buttons, {"age": "29"})["buttons"][0]["payload"] == '/inform{"degree": "master"}'
     assert failures == []
+
+
+def test_action_server_requests_reuse_one_kept_alive_connection():
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    rasa_speedups.install()
+    peers = []
+
+    async def webhook(request):
+        peers.append(request.transport.get_extra_info("peername"))
+        return web.json_response({"events": [], "responses": []})
+
+    async def three_requests():
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        try:
+            endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+            return [await endpoint.request(json={"next_action": "x"}) for _ in range(3)]
+        finally:
+            await runner.cleanup()
+
+    assert asyncio.run(three_requests()) == [{"events": [], "responses": []}] * 3
+    assert len(peers) == 3 and len(set(peers)) == 1  # the same client port: one connection
+
+
+def test_outside_an_event_loop_a_session_has_a_connector_of_its_own():
+    from rasa.utils.endpoints import EndpointConfig
+
+    rasa_speedups.install()
+    assert rasa_speedups._shared_connector() is None
