@@ -75,28 +75,64 @@ def tfidf(vectorizer: TfidfVectorizer, texts: List[Text]) -> csr_matrix:
     return normalize(counts, norm=weights.norm, copy=False) if weights.norm else counts
 
 
+def _sigmoids(model: CalibratedClassifierCV) -> Optional[tuple]:
+    """(the SVM, its label columns, a, b) of a calibrated model made of one SVM with a sigmoid per label (as
+    train() makes it), worked out once; None for any other model, which is left to scikit-learn."""
+    if "_sigmoids" in model.__dict__:
+        return model.__dict__["_sigmoids"]
+    pairs = model.calibrated_classifiers_
+    params = None
+    if len(pairs) == 1 and len(model.classes_) > 2 \
+            and all(isinstance(c, _SigmoidCalibration) for c in pairs[0].calibrators):
+        pair = pairs[0]
+        columns = LabelEncoder().fit(pair.classes).transform(pair.base_estimator.classes_)
+        params = (pair.base_estimator, columns, np.array([c.a_ for c in pair.calibrators]),
+                  np.array([c.b_ for c in pair.calibrators]))
+    model.__dict__["_sigmoids"] = params
+    return params
+
+
+def _proba_from_scores(scores: np.ndarray, params: tuple, n_classes: int) -> np.ndarray:
+    _, columns, a, b = params
+    proba = np.zeros((scores.shape[0], n_classes))
+    proba[:, columns] = expit(-(a * scores + b))
+    total = proba.sum(axis=1)[:, np.newaxis]
+    proba = np.divide(proba, total, out=np.full_like(proba, 1 / n_classes), where=total != 0)
+    proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+    return proba
+
+
 def calibrated_proba(model: CalibratedClassifierCV, matrix: csr_matrix) -> np.ndarray:
     """model.predict_proba(matrix) for one SVM with a sigmoid per label: the sigmoids applied to all labels at
     once instead of one label at a time in Python (a quarter of the classifier's time per message), then
     normalised as scikit-learn normalises them. Any other model is left to scikit-learn."""
-    pairs = model.calibrated_classifiers_
-    if len(pairs) != 1 or len(model.classes_) <= 2 \
-            or not all(isinstance(c, _SigmoidCalibration) for c in pairs[0].calibrators):
-        return model.predict_proba(matrix)
-    pair = pairs[0]
-    params = model.__dict__.get("_sigmoids")
+    params = _sigmoids(model)
     if params is None:
-        columns = LabelEncoder().fit(pair.classes).transform(pair.base_estimator.classes_)
-        params = (columns, np.array([c.a_ for c in pair.calibrators]), np.array([c.b_ for c in pair.calibrators]))
-        model.__dict__["_sigmoids"] = params
-    columns, a, b = params
-    scores = pair.base_estimator.decision_function(matrix)
-    proba = np.zeros((scores.shape[0], len(pair.classes)))
-    proba[:, columns] = expit(-(a * scores + b))
-    total = proba.sum(axis=1)[:, np.newaxis]
-    proba = np.divide(proba, total, out=np.full_like(proba, 1 / len(pair.classes)), where=total != 0)
-    proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
-    return proba
+        return model.predict_proba(matrix)
+    return _proba_from_scores(params[0].decision_function(matrix), params, len(model.classes_))
+
+
+def _tfidf_row(vectorizer: TfidfVectorizer, text: Text) -> tuple:
+    """tfidf(vectorizer, [text]) as (column ids, values), without building a sparse matrix."""
+    cached = vectorizer.__dict__.get("_one_row")
+    if cached is None:
+        weights = vectorizer._tfidf
+        idf = np.asarray(weights._idf_diag.diagonal()) if weights.use_idf else None
+        cached = vectorizer.__dict__["_one_row"] = (vectorizer.build_analyzer(), idf)
+    analyzer, idf = cached
+    vocabulary = vectorizer.vocabulary_
+    counts = Counter(column for column in map(vocabulary.get, analyzer(text)) if column is not None)
+    ids = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+    values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    if vectorizer._tfidf.sublinear_tf:
+        np.log(values, values)
+        values += 1
+    if idf is not None:
+        values *= idf[ids]
+    norm = np.linalg.norm(values)
+    if norm:
+        values /= norm
+    return ids, values
 
 
 class TextFeatures:
@@ -123,6 +159,25 @@ class TextFeatures:
 
     def transform(self, texts: List[Text], docs: List[Any]):
         return hstack([tfidf(self.words, texts), tfidf(self.chars, texts), self._dense(docs)]).tocsr()
+
+    def can_score_one(self) -> bool:
+        return all(v._tfidf.norm == "l2" for v in (self.words, self.chars))  # as _tfidf_row normalises
+
+    def decision_one(self, svm: LinearSVC, text: Text, doc: Any) -> np.ndarray:
+        """svm.decision_function(self.transform([text], [doc]))[0], from the weights of the message's own
+        n-grams: building and multiplying the sparse matrices took most of the classifier's time per message."""
+        weights = svm.__dict__.get("_by_feature")
+        if weights is None:  # one row per feature, so that a message's features are a few rows
+            weights = svm.__dict__["_by_feature"] = np.ascontiguousarray(svm.coef_.T)
+        word_ids, word_values = _tfidf_row(self.words, text)
+        char_ids, char_values = _tfidf_row(self.chars, text)
+        offset = len(self.words.vocabulary_)
+        vector_start = offset + len(self.chars.vocabulary_)
+        scores = svm.intercept_ + word_values @ weights[word_ids] + char_values @ weights[char_ids + offset]
+        if self.dimensions:
+            scores = scores + (mean_vector(doc, self.dimensions) * self.vector_weight) @ \
+                weights[vector_start:vector_start + self.dimensions]
+        return scores
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -197,9 +252,17 @@ class LinearIntentAndTopic(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         if self.model is None or not messages:
             return messages
-        matrix = self.features.transform([m.get(TEXT) or "" for m in messages],
-                                         [m.get(SPACY_DOCS[TEXT]) for m in messages])
-        for message, probabilities in zip(messages, calibrated_proba(self.model, matrix)):
+        params = _sigmoids(self.model)
+        if params is not None and self.features.can_score_one():
+            # a message at a time, from its own n-grams' weights: the same probabilities as below
+            scores = np.vstack([self.features.decision_one(params[0], m.get(TEXT) or "", m.get(SPACY_DOCS[TEXT]))
+                                for m in messages])
+            all_probabilities = _proba_from_scores(scores, params, len(self.model.classes_))
+        else:
+            matrix = self.features.transform([m.get(TEXT) or "" for m in messages],
+                                             [m.get(SPACY_DOCS[TEXT]) for m in messages])
+            all_probabilities = calibrated_proba(self.model, matrix)
+        for message, probabilities in zip(messages, all_probabilities):
             self._annotate(message, dict(zip(self.model.classes_, probabilities.tolist())))
         return messages
 

@@ -163,3 +163,27 @@ def test_the_fast_probabilities_are_scikit_learns(nlp, storage):
     fast = calibrated_proba(component.model, matrix)
     assert np.allclose(fast, component.model.predict_proba(matrix))
     assert np.allclose(calibrated_proba(component.model, matrix), fast)  # the second time, from kept sigmoids
+
+
+def test_a_message_scored_from_its_own_ngrams_gets_scikit_learns_probabilities(nlp, storage):
+    """process() scores one message at a time from its n-grams' weights; predict_proba over the sparse
+    matrix of the same features gives the same probabilities, also for repeated, unknown and no words."""
+    import numpy as np
+
+    component = trained(nlp, storage)
+    texts = ["how much is it", "Hello THERE!!", "can my kids come with me, my wife too", "am I eligible",
+             "zzz qqq", "", "fee fee fee fee", "👋 hi"]
+    docs = [nlp(t) for t in texts]
+    expected = component.model.predict_proba(component.features.transform(texts, docs))
+    for text, doc, probabilities in zip(texts, docs, expected):
+        m = Message(data={"text": text})
+        m.set(SPACY_DOCS["text"], doc)
+        component.process([m])
+        ranking = {r["name"]: r["confidence"] for r in m.get("intent_ranking")}
+        per_intent = {}
+        for label, p in zip(component.model.classes_, probabilities):
+            per_intent[label.split("/")[0]] = per_intent.get(label.split("/")[0], 0.0) + p
+        assert ranking == pytest.approx({k: v for k, v in per_intent.items() if k in ranking}, abs=1e-9)
+        svm = component.model.calibrated_classifiers_[0].base_estimator
+        one = component.features.decision_one(svm, text, doc)
+        assert np.allclose(one, svm.decision_function(component.features.transform([text], [doc]))[0])
