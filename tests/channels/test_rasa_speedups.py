@@ -393,3 +393,45 @@ def test_outside_an_event_loop_a_session_has_a_connector_of_its_own():
 
     rasa_speedups.install()
     assert rasa_speedups._shared_connector() is None
+
+
+def _generated_responses():
+    """Responses built from every event type of Rasa's schema and from values of every JSON type in each field
+    the plain check looks at: well-formed and malformed ones."""
+    import itertools
+
+    from rasa.shared.utils.schemas.events import EVENT_SCHEMA
+
+    kinds = [alternative["properties"]["event"]["const"] for alternative in EVENT_SCHEMA["oneOf"]]
+    values = [None, True, 0, 1.5, "x", [], {}, [1], {"a": 1}]
+    events = [{"event": kind} for kind in kinds + ["no_such_event"]]
+    events += [{"event": value} for value in values]
+    events += [{"event": "slot", "name": name, "value": value} for name in values for value in values]
+    events += [{"event": "slot", "value": 1}, {"event": "slot", "name": "age"}]
+    events += [{"event": kind, field: value} for kind in ("slot", "followup", "bot", "active_loop")
+               for field in ("timestamp", "metadata", "name", "text") for value in values]
+    events += [{"event": "user", "text": "hi", "parse_data": {"intent": {"name": 3}}},
+               {"event": "action", "name": "x", "confidence": "high"}, {"name": "x"}]
+    for event in events:
+        if event.get("event") == "slot" and "name" not in event and "value" not in event:
+            event = dict(event, name="age", value=1)
+        yield {"events": [event]}
+        yield {"events": [{"event": "slot", "name": "age", "value": 29}, event], "responses": [{"text": "ok"}]}
+    for responses in itertools.product(values, repeat=1):
+        yield {"events": [], "responses": responses[0]}
+        yield {"responses": [responses[0]]}
+    yield from (value for value in values)
+
+
+def test_the_plain_check_accepts_only_what_jsonschema_accepts():
+    responses = list(_generated_responses())
+    accepted = [r for r in responses if rasa_speedups.surely_valid(r)]
+    assert len(accepted) > 50 and len(accepted) < len(responses)  # both kinds are there
+    for response in accepted:
+        assert outcome(ORIGINAL_VALIDATE, response) is True, response
+
+
+@pytest.mark.parametrize("response", list(_generated_responses()))
+def test_generated_responses_pass_and_fail_exactly_as_in_rasa(response):
+    rasa_speedups.install()
+    assert outcome(RemoteAction._validate_action_result, response) == outcome(ORIGINAL_VALIDATE, response)
