@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 
-POOL_SIZE = 2  # Rasa uses one session at a time per message; a second for a save that overlaps a read
+POOL_SIZE = 2  # Rasa's sessions run one after another in the event loop; a spare for a tool in another thread
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
 
 _original_init = SQLTrackerStore.__init__
